@@ -1,0 +1,39 @@
+# The README's two commands are `make demo` and `make test`; each prepares the machine itself (dev/bootstrap.sh).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONPATH := $(CURDIR)
+export NETBOX_CONFIGURATION := dev.netbox_configuration
+# The demo instance lives in .demo/ (git-ignored): its media, static files and the wheel-mode NETBOX_ROOT.
+DEMO_ENV := NETBOX_ROOT=$(CURDIR)/.demo NETBOX_MEDIA_ROOT=$(CURDIR)/.demo/media
+TEST_ENV := NETBOX_MEDIA_ROOT=$(CURDIR)/.test-media NETBOX_REDIS_TASKS_DB=2 NETBOX_REDIS_CACHE_DB=3
+
+.PHONY: demo test manage bootstrap lint format
+
+## demo: NetBox with the plugin and demo data on http://$(HOST):$(PORT)/ (PORT=8001 make demo to move it)
+demo: bootstrap
+	$(DEMO_ENV) $(PY) dev/databases.py demo
+	$(DEMO_ENV) $(PY) dev/demo_data.py
+	$(DEMO_ENV) $(VENV)/bin/netbox runserver --insecure --noreload $(HOST):$(PORT)
+
+## test: lint, then every test against real PostgreSQL and Redis
+test: bootstrap
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) dev/databases.py test
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+## manage: any NetBox management command against the demo instance, e.g. make manage ARGS="showmigrations"
+manage: bootstrap
+	$(DEMO_ENV) $(VENV)/bin/netbox $(ARGS)
+
+bootstrap:
+	@dev/bootstrap.sh
+
+lint:
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

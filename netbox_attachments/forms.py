@@ -1,0 +1,228 @@
+from core.models import ObjectType
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from netbox.forms import (
+    NetBoxModelBulkEditForm,
+    NetBoxModelFilterSetForm,
+    NetBoxModelForm,
+    PrimaryModelBulkEditForm,
+    PrimaryModelFilterSetForm,
+    PrimaryModelForm,
+    PrimaryModelImportForm,
+)
+from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
+from utilities.forms.fields import (
+    CommentField,
+    ContentTypeMultipleChoiceField,
+    DynamicModelChoiceField,
+    DynamicModelMultipleChoiceField,
+    GenericObjectChoiceField,
+    TagFilterField,
+)
+from utilities.forms.mixins import GenericObjectFormMixin
+from utilities.forms.rendering import FieldSet
+
+from .models import NetBoxAttachment, NetBoxAttachmentAssignment
+from .scope import object_types_in_scope
+from .storage import UPLOAD_FOLDER
+
+
+class InScopeObjectMixin(GenericObjectFormMixin):
+    """Limits a generic object field to the object types that may have attachments, evaluated per form."""
+
+    scoped_object_field = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.scoped_object_field]
+        scoped = ContentType.objects.filter(pk__in=object_types_in_scope().values('pk'))
+        field.content_type_queryset = scoped
+        field.content_type_field.queryset = scoped
+        field.prepare(self, self.scoped_object_field)
+
+
+#
+# Attachments
+#
+
+
+class NetBoxAttachmentForm(InScopeObjectMixin, PrimaryModelForm):
+    link_to = GenericObjectChoiceField(
+        label=_('Link to'),
+        content_type_queryset=ContentType.objects.none(),
+        required=False,
+        selector=True,
+        gfk_name='pending_link',
+        hx_target_id='attachment',
+        help_text=_('Optionally link the new attachment to an object right away'),
+    )
+    comments = CommentField()
+    scoped_object_field = 'link_to'
+
+    fieldsets = (
+        FieldSet('file', 'name', 'description', 'link_to', 'tags', name=_('Attachment'), html_id='attachment'),
+    )
+
+    class Meta:
+        model = NetBoxAttachment
+        fields = ('file', 'name', 'description', 'owner', 'comments', 'tags')
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Links of an existing attachment are managed from its page, not from its edit form.
+            del self.fields['link_to']
+            self.fields['file'].help_text = _('Choose a file to replace the current one; the old file is removed.')
+
+    def save(self, *args, **kwargs):
+        attachment = super().save(*args, **kwargs)
+        if target := self.cleaned_data.get('link_to'):
+            assignment = NetBoxAttachmentAssignment(attachment=attachment)
+            assignment.parent = target
+            assignment.full_clean()
+            assignment.save()
+        return attachment
+
+
+class NetBoxAttachmentBulkEditForm(PrimaryModelBulkEditForm):
+    description = forms.CharField(label=_('Description'), max_length=200, required=False)
+    comments = CommentField()
+
+    model = NetBoxAttachment
+    fieldsets = (FieldSet('description', name=_('Attachment')),)
+    nullable_fields = ('description', 'comments')
+
+
+class NetBoxAttachmentImportForm(PrimaryModelImportForm):
+    """Creates records for files already placed in the storage's attachments folder, or updates metadata by id."""
+
+    file = forms.CharField(
+        label=_('File'),
+        help_text=_('Path of a file already stored under "%(folder)s/" (new records only)') % {'folder': UPLOAD_FOLDER},
+        required=False,
+    )
+
+    class Meta:
+        model = NetBoxAttachment
+        fields = ('name', 'file', 'description', 'owner', 'comments', 'tags')
+
+    def clean_file(self):
+        path = (self.cleaned_data.get('file') or '').strip().lstrip('/')
+        if self.instance.pk:
+            if path and path != self.instance.file.name:
+                raise ValidationError(_('The file of an existing attachment cannot be changed by import.'))
+            return self.instance.file.name
+        if not path:
+            raise ValidationError(_('A file is required for a new attachment.'))
+        if not path.startswith(f'{UPLOAD_FOLDER}/'):
+            path = f'{UPLOAD_FOLDER}/{path}'
+        if '..' in path.split('/') or '\\' in path:
+            raise ValidationError(_('The file must stay inside the attachments folder.'))
+        storage = NetBoxAttachment._meta.get_field('file').storage
+        if not storage.exists(path):
+            raise ValidationError(_('No such file in storage: %(path)s') % {'path': path})
+        if NetBoxAttachment.objects.filter(file=path).exists():
+            raise ValidationError(_('Another attachment already uses %(path)s.') % {'path': path})
+        return path
+
+    def save(self, *args, **kwargs):
+        if not self.instance.pk:
+            self.instance.refresh_file_details()
+        return super().save(*args, **kwargs)
+
+
+class NetBoxAttachmentFilterForm(PrimaryModelFilterSetForm):
+    model = NetBoxAttachment
+    fieldsets = (
+        FieldSet('q', 'filter_id', 'tag'),
+        FieldSet('object_type_id', 'has_assignments', 'has_broken_assignments', name=_('Assignments')),
+        FieldSet('owner_group_id', 'owner_id', name=_('Ownership')),
+    )
+    object_type_id = ContentTypeMultipleChoiceField(
+        queryset=ObjectType.objects.none(),
+        required=False,
+        label=_('Linked to object type'),
+    )
+    has_assignments = forms.NullBooleanField(
+        required=False, label=_('Has assignments'), widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+    )
+    has_broken_assignments = forms.NullBooleanField(
+        required=False, label=_('Has broken assignments'), widget=forms.Select(choices=BOOLEAN_WITH_BLANK_CHOICES)
+    )
+    tag = TagFilterField(model)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields['object_type_id'].queryset = object_types_in_scope()
+
+
+#
+# Assignments
+#
+
+
+class NetBoxAttachmentAssignmentForm(InScopeObjectMixin, NetBoxModelForm):
+    attachment = DynamicModelChoiceField(
+        label=_('Attachment'),
+        queryset=NetBoxAttachment.objects.all(),
+        selector=True,
+    )
+    parent = GenericObjectChoiceField(
+        label=_('Object'),
+        content_type_queryset=ContentType.objects.none(),
+        required=True,
+        selector=True,
+        hx_target_id='assignment',
+    )
+    scoped_object_field = 'parent'
+
+    fieldsets = (FieldSet('attachment', 'parent', 'tags', name=_('Link'), html_id='assignment'),)
+
+    class Meta:
+        model = NetBoxAttachmentAssignment
+        fields = ('attachment', 'tags')
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # An existing link keeps its ends; only its tags and custom fields change.
+            for name in ('attachment', 'parent'):
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk:  # disabled fields: keep what is stored
+            self.instance.attachment_id = self.initial.get('attachment', self.instance.attachment_id)
+        return self.cleaned_data
+
+
+class NetBoxAttachmentAssignmentBulkEditForm(NetBoxModelBulkEditForm):
+    model = NetBoxAttachmentAssignment
+    fieldsets = ()
+    nullable_fields = ()
+
+
+class NetBoxAttachmentAssignmentFilterForm(NetBoxModelFilterSetForm):
+    model = NetBoxAttachmentAssignment
+    fieldsets = (FieldSet('q', 'filter_id', 'tag'), FieldSet('attachment_id', 'object_type_id', name=_('Link')))
+    attachment_id = DynamicModelMultipleChoiceField(
+        queryset=NetBoxAttachment.objects.all(),
+        required=False,
+        label=_('Attachment'),
+    )
+    object_type_id = ContentTypeMultipleChoiceField(
+        queryset=ObjectType.objects.none(),
+        required=False,
+        label=_('Object type'),
+    )
+    tag = TagFilterField(model)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields['object_type_id'].queryset = (
+            ObjectType.objects.filter(pk__in=NetBoxAttachmentAssignment.objects.values('object_type'))
+            | object_types_in_scope()
+        )

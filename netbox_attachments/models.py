@@ -1,0 +1,197 @@
+"""Attachments (a file with its metadata) and assignments (one attachment linked to one NetBox object)."""
+
+import os
+from collections import defaultdict
+
+from core.models import ObjectType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from netbox.models import NetBoxModel, PrimaryModel
+
+from .scope import is_in_scope, object_type_label
+from .storage import attachment_upload_to, describe, guess_content_type, original_filename
+
+
+class NetBoxAttachment(PrimaryModel):
+    """A stored file with its metadata. It exists on its own: assignments link it to any number of objects."""
+
+    name = models.CharField(
+        verbose_name=_('name'),
+        max_length=254,
+        blank=True,
+        help_text=_('Defaults to the name of the uploaded file'),
+    )
+    file = models.FileField(verbose_name=_('file'), upload_to=attachment_upload_to, max_length=255)
+    size = models.PositiveBigIntegerField(
+        verbose_name=_('size'),
+        editable=False,
+        null=True,
+        blank=True,
+        help_text=_('Size of the file in bytes; empty when it could not be read'),
+    )
+    content_type = models.CharField(
+        verbose_name=_('content type'),
+        max_length=255,
+        editable=False,
+        blank=True,
+        help_text=_('Media type derived from the file name'),
+    )
+    sha256 = models.CharField(
+        verbose_name=_('SHA-256'),
+        max_length=64,
+        editable=False,
+        blank=True,
+        help_text=_('SHA-256 digest of the file content'),
+    )
+
+    clone_fields = ('description', 'owner')
+
+    class Meta:
+        ordering = ('name', 'pk')  # names are not unique
+        verbose_name = _('attachment')
+        verbose_name_plural = _('attachments')
+
+    def __str__(self):
+        return self.name or self.filename
+
+    @property
+    def filename(self):
+        return os.path.basename(self.file.name or '')
+
+    def save(self, *args, **kwargs):
+        # An uncommitted file is a new upload (on create, or replacing the current file on edit).
+        if self.file and not self.file._committed:
+            if not self.name:
+                self.name = original_filename(self.file.name)[:254]
+            self.refresh_file_details()
+            if self.pk:
+                self._replaced_file_name = (
+                    type(self).objects.filter(pk=self.pk).values_list('file', flat=True).first() or None
+                )
+        super().save(*args, **kwargs)
+
+    def refresh_file_details(self):
+        """Set size, SHA-256 and content type from the file (a new upload, or one already in the storage)."""
+        self.content_type = guess_content_type(self.file.name)
+        try:
+            self.file.open('rb')
+            self.size, self.sha256 = describe(self.file)
+        except OSError:
+            self.size, self.sha256 = None, ''
+        finally:
+            if self.file._committed:
+                self.file.close()
+
+
+class NetBoxAttachmentAssignment(NetBoxModel):
+    """Links one attachment to one NetBox object. Removing it (unlinking) keeps the attachment and its file."""
+
+    attachment = models.ForeignKey(
+        to=NetBoxAttachment,
+        on_delete=models.CASCADE,
+        related_name='assignments',
+        verbose_name=_('attachment'),
+    )
+    object_type = models.ForeignKey(
+        to='core.ObjectType',
+        on_delete=models.CASCADE,
+        related_name='+',
+        verbose_name=_('object type'),
+    )
+    object_id = models.PositiveBigIntegerField(verbose_name=_('object ID'))
+
+    class Meta:
+        ordering = ('attachment', 'object_type', 'object_id')
+        indexes = (models.Index(fields=('object_type', 'object_id'), name='netbox_atta_object_idx'),)
+        constraints = (
+            models.UniqueConstraint(
+                fields=('attachment', 'object_type', 'object_id'),
+                name='netbox_attachments_unique_assignment',
+                violation_error_message=_('This attachment is already linked to this object.'),
+            ),
+        )
+        verbose_name = _('attachment assignment')
+        verbose_name_plural = _('attachment assignments')
+
+    def __str__(self):
+        return f'{self.attachment} → {self.target_label}'
+
+    @property
+    def target_label(self):
+        """'app_label > model #id', built from the raw content type so broken assignments read the same."""
+        return f'{object_type_label(self.object_type)} #{self.object_id}'
+
+    @property
+    def is_broken(self):
+        """True when the linked object type's model can no longer be resolved (e.g. its plugin was removed)."""
+        return self.object_type.model_class() is None
+
+    @property
+    def parent(self):
+        """The linked object, or None when its model can't be resolved or the object does not exist."""
+        if not hasattr(self, '_parent'):
+            model = self.object_type.model_class()
+            self._parent = None if model is None else model._default_manager.filter(pk=self.object_id).first()
+        return self._parent
+
+    @parent.setter
+    def parent(self, obj):
+        # Lets NetBox's generic object form fields assign the linked object like a GenericForeignKey.
+        self.object_type = ObjectType.objects.get_for_model(obj) if obj is not None else None
+        self.object_id = obj.pk if obj is not None else None
+        self._parent = obj
+
+    def clean(self):
+        super().clean()
+        # Scope and existence are checked when the link is made; editing tags later must not depend on them.
+        if self._state.adding and self.object_type_id is not None:
+            model = self.object_type.model_class()
+            if not is_in_scope(model):
+                raise ValidationError({'object_type': _('This object type is not permitted for attachments.')})
+            if self.object_id is not None and not model._default_manager.filter(pk=self.object_id).exists():
+                raise ValidationError({'object_id': _('No such object.')})
+        # The form and API don't validate this constraint themselves (object_type/object_id may not be form
+        # fields), so it is checked here for every path; the database constraint still answers races.
+        duplicates = (
+            type(self)
+            .objects.filter(
+                attachment_id=self.attachment_id, object_type_id=self.object_type_id, object_id=self.object_id
+            )
+            .exclude(pk=self.pk)
+        )
+        if self.attachment_id and self.object_type_id and duplicates.exists():
+            raise ValidationError(_('This attachment is already linked to this object.'))
+
+    def to_objectchange(self, action):
+        # Shows the link in the change log of the linked object too.
+        objectchange = super().to_objectchange(action)
+        objectchange.related_object = self.parent
+        return objectchange
+
+
+def broken_object_type_ids():
+    """IDs of the object types whose model can no longer be resolved."""
+    return [ot.pk for ot in ObjectType.objects.all() if ot.model_class() is None]
+
+
+def prefetch_parents(assignments, user=None):
+    """Resolve the linked objects of many assignments with one query per object type.
+
+    With a user, only objects that user may view are resolved: the others read as their raw label, so a list
+    never reveals the name of an object its reader may not see.
+    """
+    by_type = defaultdict(list)
+    for assignment in assignments:
+        by_type[assignment.object_type_id].append(assignment)
+    for type_assignments in by_type.values():
+        model = type_assignments[0].object_type.model_class()
+        objects = {}
+        if model is not None:
+            queryset = model._default_manager.filter(pk__in={a.object_id for a in type_assignments})
+            if user is not None and hasattr(queryset, 'restrict'):
+                queryset = queryset.restrict(user, 'view')
+            objects = {obj.pk: obj for obj in queryset}
+        for assignment in type_assignments:
+            assignment._parent = objects.get(assignment.object_id)
+    return assignments

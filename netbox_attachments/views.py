@@ -1,0 +1,301 @@
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
+from netbox.context import current_request
+from netbox.models.features import model_is_public
+from netbox.views import generic
+from utilities.views import ConditionalLoginRequiredMixin, ViewTab, register_model_view
+
+from . import filtersets, forms, tables
+from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
+from .scope import DISPLAY_TAB, display_mode, is_in_scope
+
+#
+# Shared querysets
+#
+
+
+def attachments_with_counts():
+    return NetBoxAttachment.objects.annotate(assignment_count=Count('assignments', distinct=True))
+
+
+def object_assignments(user, obj):
+    """The rows shown on an object's page: its links whose attachment the user may also view."""
+    object_type = ContentType.objects.get_for_model(obj)
+    links = (
+        NetBoxAttachmentAssignment.objects.filter(attachment=OuterRef('attachment'))
+        .order_by()
+        .values('attachment')
+        .annotate(count=Count('*'))
+        .values('count')
+    )
+    return (
+        NetBoxAttachmentAssignment.objects.restrict(user, 'view')
+        .filter(
+            object_type=object_type,
+            object_id=obj.pk,
+            attachment__in=NetBoxAttachment.objects.restrict(user, 'view'),
+        )
+        .select_related('attachment', 'object_type')
+        .annotate(links=Subquery(links, output_field=IntegerField()))
+        .order_by('attachment__name', 'pk')
+    )
+
+
+def object_attachments_context(request, obj, table_id):
+    """Context of the attachments table and its buttons on an object's page (tab or panel)."""
+    table = tables.NetBoxAttachmentForObjectTable(object_assignments(request.user, obj), orderable=False)
+    table.attrs['id'] = table_id
+    table.configure(request)
+    user = request.user
+    return {
+        'object': obj,
+        'table': table,
+        'object_type_id': ContentType.objects.get_for_model(obj).pk,
+        'can_add': user.has_perm('netbox_attachments.add_netboxattachment')
+        and user.has_perm('netbox_attachments.add_netboxattachmentassignment'),
+        'can_link': user.has_perm('netbox_attachments.add_netboxattachmentassignment'),
+    }
+
+
+def viewable_object_or_404(request, model, pk):
+    if not is_in_scope(model):
+        raise Http404(_('Objects of this type cannot have attachments.'))
+    queryset = model._default_manager.all()
+    if hasattr(queryset, 'restrict'):
+        queryset = queryset.restrict(request.user, 'view')
+    return get_object_or_404(queryset, pk=pk)
+
+
+#
+# Object pages: the tab and the panel
+#
+
+
+def count_for_current_user(obj):
+    """Tab badge: the number of rows the tab will show to the user looking at it."""
+    request = current_request.get()
+    if request is None:
+        return None
+    return object_assignments(request.user, obj).count() or None
+
+
+def tab_is_visible(obj):
+    model = type(obj)
+    return is_in_scope(model) and display_mode(model) == DISPLAY_TAB
+
+
+class ObjectAttachmentsTabView(ConditionalLoginRequiredMixin, View):
+    """The "Attachments" tab of an object page. Registered for every public model; shown only where configured."""
+
+    tab = ViewTab(
+        label=_('Attachments'),
+        badge=count_for_current_user,
+        visible=tab_is_visible,
+        permission='netbox_attachments.view_netboxattachmentassignment',
+        weight=5000,
+    )
+
+    def get(self, request, model, pk):
+        if not request.user.has_perm('netbox_attachments.view_netboxattachmentassignment'):
+            raise Http404
+        obj = viewable_object_or_404(request, model, pk)
+        if display_mode(model) != DISPLAY_TAB:
+            raise Http404(_('Attachments of this object type are shown in a panel, not a tab.'))
+        app_label, model_name = model._meta.label_lower.split('.')
+        return render(
+            request,
+            'netbox_attachments/object_tab.html',
+            {
+                **object_attachments_context(request, obj, 'attachments-table'),
+                'base_template': f'{app_label}/{model_name}.html',
+                'tab': self.tab,
+            },
+        )
+
+
+def register_object_tabs():
+    """Attach the tab view to every model that may ever be in scope; the settings decide at request time."""
+    for model in apps.get_models():
+        if model._meta.app_label != 'netbox_attachments' and model_is_public(model):
+            register_model_view(model, 'attachments', path='attachments', kwargs={'model': model})(
+                ObjectAttachmentsTabView
+            )
+
+
+class ObjectAttachmentsPanelView(ConditionalLoginRequiredMixin, View):
+    """The table of a panel on an object page, loaded by HTMX: ?object_type_id=<id>&object_id=<id>."""
+
+    def get(self, request):
+        if not request.user.has_perm('netbox_attachments.view_netboxattachmentassignment'):
+            raise Http404
+        try:
+            object_type = ContentType.objects.get_for_id(int(request.GET['object_type_id']))
+            object_id = int(request.GET['object_id'])
+        except (KeyError, ValueError, ContentType.DoesNotExist):
+            raise Http404(_('object_type_id and object_id must name an object.')) from None
+        model = object_type.model_class()
+        if model is None:
+            raise Http404
+        obj = viewable_object_or_404(request, model, object_id)
+        return render(
+            request,
+            'netbox_attachments/inc/object_attachments_table.html',
+            object_attachments_context(request, obj, f'attachments-panel-{object_type.pk}-{obj.pk}'),
+        )
+
+
+#
+# Attachments
+#
+
+
+@register_model_view(NetBoxAttachment, 'list', path='', detail=False)
+class NetBoxAttachmentListView(generic.ObjectListView):
+    queryset = attachments_with_counts().prefetch_related('assignments__object_type')
+    table = tables.NetBoxAttachmentTable
+    filterset = filtersets.NetBoxAttachmentFilterSet
+    filterset_form = forms.NetBoxAttachmentFilterForm
+
+    def get_table(self, data, request, bulk_actions=True):
+        table = super().get_table(data, request, bulk_actions)
+        tables.prefetch_table_parents(table, request.user)
+        return table
+
+
+@register_model_view(NetBoxAttachment)
+class NetBoxAttachmentView(generic.ObjectView):
+    queryset = attachments_with_counts()
+
+    def get_extra_context(self, request, instance):
+        assignments = instance.assignments.restrict(request.user, 'view').select_related('object_type').order_by('pk')
+        assignments_table = tables.NetBoxAttachmentAssignmentTable(
+            prefetch_parents(list(assignments), request.user), exclude=('attachment',), orderable=False
+        )
+        assignments_table.configure(request)
+        return {'assignments_table': assignments_table}
+
+
+@register_model_view(NetBoxAttachment, 'add', detail=False)
+@register_model_view(NetBoxAttachment, 'edit')
+class NetBoxAttachmentEditView(generic.ObjectEditView):
+    queryset = NetBoxAttachment.objects.all()
+    form = forms.NetBoxAttachmentForm
+
+
+@register_model_view(NetBoxAttachment, 'delete')
+class NetBoxAttachmentDeleteView(generic.ObjectDeleteView):
+    queryset = attachments_with_counts()
+    template_name = 'netbox_attachments/netboxattachment_delete.html'
+
+
+@register_model_view(NetBoxAttachment, 'download')
+class NetBoxAttachmentDownloadView(ConditionalLoginRequiredMixin, View):
+    """The file of an attachment, for users who may view that attachment (object permissions included)."""
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(NetBoxAttachment.objects.restrict(request.user, 'view'), pk=pk)
+        try:
+            file = attachment.file.open('rb')
+        except (FileNotFoundError, ValueError):
+            raise Http404(_('The file of this attachment is missing from the storage.')) from None
+        response = FileResponse(
+            file,
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type or 'application/octet-stream',
+        )
+        response['X-Content-Type-Options'] = 'nosniff'
+        return response
+
+
+@register_model_view(NetBoxAttachment, 'bulk_import', path='import', detail=False)
+class NetBoxAttachmentBulkImportView(generic.BulkImportView):
+    queryset = NetBoxAttachment.objects.all()
+    model_form = forms.NetBoxAttachmentImportForm
+
+
+@register_model_view(NetBoxAttachment, 'bulk_edit', path='edit', detail=False)
+class NetBoxAttachmentBulkEditView(generic.BulkEditView):
+    queryset = attachments_with_counts()
+    filterset = filtersets.NetBoxAttachmentFilterSet
+    table = tables.NetBoxAttachmentTable
+    form = forms.NetBoxAttachmentBulkEditForm
+
+
+@register_model_view(NetBoxAttachment, 'bulk_delete', path='delete', detail=False)
+class NetBoxAttachmentBulkDeleteView(generic.BulkDeleteView):
+    queryset = attachments_with_counts()
+    filterset = filtersets.NetBoxAttachmentFilterSet
+    table = tables.NetBoxAttachmentTable
+
+
+#
+# Assignments
+#
+
+
+@register_model_view(NetBoxAttachmentAssignment, 'list', path='', detail=False)
+class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
+    queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
+    table = tables.NetBoxAttachmentAssignmentTable
+    filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
+    filterset_form = forms.NetBoxAttachmentAssignmentFilterForm
+    actions = {
+        'add': {'add'},
+        'export': {'view'},
+        'bulk_edit': {'change'},
+        'bulk_delete': {'delete'},
+    }
+
+    def get_table(self, data, request, bulk_actions=True):
+        table = super().get_table(data, request, bulk_actions)
+        tables.prefetch_table_parents(table, request.user)
+        return table
+
+
+@register_model_view(NetBoxAttachmentAssignment)
+class NetBoxAttachmentAssignmentView(generic.ObjectView):
+    queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
+
+    def get_extra_context(self, request, instance):
+        prefetch_parents([instance], request.user)
+        return {}
+
+
+@register_model_view(NetBoxAttachmentAssignment, 'add', detail=False)
+@register_model_view(NetBoxAttachmentAssignment, 'edit')
+class NetBoxAttachmentAssignmentEditView(generic.ObjectEditView):
+    queryset = NetBoxAttachmentAssignment.objects.all()
+    form = forms.NetBoxAttachmentAssignmentForm
+
+
+@register_model_view(NetBoxAttachmentAssignment, 'delete')
+class NetBoxAttachmentAssignmentDeleteView(generic.ObjectDeleteView):
+    """Unlink: removes the assignment only; the attachment and its file stay."""
+
+    queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type').annotate(
+        links=Count('attachment__assignments')
+    )
+    template_name = 'netbox_attachments/netboxattachmentassignment_delete.html'
+
+
+@register_model_view(NetBoxAttachmentAssignment, 'bulk_edit', path='edit', detail=False)
+class NetBoxAttachmentAssignmentBulkEditView(generic.BulkEditView):
+    queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
+    filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
+    table = tables.NetBoxAttachmentAssignmentTable
+    form = forms.NetBoxAttachmentAssignmentBulkEditForm
+
+
+@register_model_view(NetBoxAttachmentAssignment, 'bulk_delete', path='delete', detail=False)
+class NetBoxAttachmentAssignmentBulkDeleteView(generic.BulkDeleteView):
+    """Bulk unlink."""
+
+    queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
+    filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
+    table = tables.NetBoxAttachmentAssignmentTable
