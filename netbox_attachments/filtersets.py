@@ -37,13 +37,17 @@ class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(file__icontains=value) | Q(description__icontains=value))
 
     def filter_assigned_object(self, queryset, name, value):
-        # object_type_id and object_id must match the same assignment, so both are applied here, once.
-        if name == 'object_id' and self.form.cleaned_data.get('object_type_id'):
-            return queryset
+        # object_type_id and object_id must match the same assignment, so both are applied together, once.
+        object_types = self.form.cleaned_data.get('object_type_id')
+        object_ids = self.form.cleaned_data.get('object_id')
+        if name == 'object_id' and object_types:
+            return queryset  # already applied by object_type_id
+        if not object_types and not object_ids:
+            return queryset  # django-filter calls methods with an empty queryset value too
         assignments = NetBoxAttachmentAssignment.objects.filter(attachment=OuterRef('pk'))
-        if object_types := self.form.cleaned_data.get('object_type_id'):
+        if object_types:
             assignments = assignments.filter(object_type__in=object_types)
-        if object_ids := self.form.cleaned_data.get('object_id'):
+        if object_ids:
             assignments = assignments.filter(object_id__in=object_ids)
         return queryset.filter(Exists(assignments))
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from netbox.context import current_request
 from netbox.models.features import model_is_public
+from netbox.object_actions import AddObject, BulkDelete, BulkEdit, BulkExport, BulkImport
 from netbox.views import generic
 from utilities.views import ConditionalLoginRequiredMixin, ViewTab, register_model_view
 
@@ -160,6 +161,7 @@ class NetBoxAttachmentListView(generic.ObjectListView):
     table = tables.NetBoxAttachmentTable
     filterset = filtersets.NetBoxAttachmentFilterSet
     filterset_form = forms.NetBoxAttachmentFilterForm
+    actions = (AddObject, BulkImport, BulkExport, BulkEdit, BulkDelete)
 
     def get_table(self, data, request, bulk_actions=True):
         table = super().get_table(data, request, bulk_actions)
@@ -245,12 +247,7 @@ class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
     table = tables.NetBoxAttachmentAssignmentTable
     filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
     filterset_form = forms.NetBoxAttachmentAssignmentFilterForm
-    actions = {
-        'add': {'add'},
-        'export': {'view'},
-        'bulk_edit': {'change'},
-        'bulk_delete': {'delete'},
-    }
+    actions = (AddObject, BulkExport, BulkEdit, BulkDelete)
 
     def get_table(self, data, request, bulk_actions=True):
         table = super().get_table(data, request, bulk_actions)
