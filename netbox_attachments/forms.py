@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from netbox.context import current_request
 from netbox.forms import (
     NetBoxModelBulkEditForm,
     NetBoxModelFilterSetForm,
@@ -30,7 +31,8 @@ from .storage import UPLOAD_FOLDER
 
 
 class InScopeObjectMixin(GenericObjectFormMixin):
-    """Limits a generic object field to the object types that may have attachments, evaluated per form."""
+    """Limits a generic object field to the object types that may have attachments, and to objects the user may
+    view."""
 
     scoped_object_field = None
 
@@ -40,7 +42,21 @@ class InScopeObjectMixin(GenericObjectFormMixin):
         scoped = ContentType.objects.filter(pk__in=object_types_in_scope().values('pk'))
         field.content_type_queryset = scoped
         field.content_type_field.queryset = scoped
+        # The first preparation ran against an empty type list and cached that; without a fresh look-up the object
+        # selector would not know its model, and NetBox could not restrict it to what the user may view.
+        field._content_type_cache = {}
         field.prepare(self, self.scoped_object_field)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        target = cleaned_data.get(self.scoped_object_field)
+        request = current_request.get()
+        if target is not None and request is not None:
+            # Checked here as well as by the restricted selector: a link must never reveal or touch a hidden object.
+            queryset = type(target)._default_manager.filter(pk=target.pk)
+            if hasattr(queryset, 'restrict') and not queryset.restrict(request.user, 'view').exists():
+                self.add_error(self.scoped_object_field, _('No such object.'))
+        return cleaned_data
 
 
 #
