@@ -7,7 +7,10 @@ PORT ?= 8000
 export PYTHONPATH := $(CURDIR)
 export NETBOX_CONFIGURATION := dev.netbox_configuration
 # The demo instance lives in .demo/ (git-ignored): its media, static files and the wheel-mode NETBOX_ROOT.
-DEMO_ENV := NETBOX_ROOT=$(CURDIR)/.demo NETBOX_MEDIA_ROOT=$(CURDIR)/.demo/media
+# It shows both display modes: sites get a right-hand panel, everything else the "Attachments" tab.
+DEMO_PLUGIN_CONFIG ?= {"display_setting": {"dcim.site": "right_page"}}
+DEMO_ENV := NETBOX_ROOT=$(CURDIR)/.demo NETBOX_MEDIA_ROOT=$(CURDIR)/.demo/media \
+	NETBOX_ATTACHMENTS_CONFIG='$(DEMO_PLUGIN_CONFIG)'
 TEST_ENV := NETBOX_MEDIA_ROOT=$(CURDIR)/.test-media NETBOX_REDIS_TASKS_DB=2 NETBOX_REDIS_CACHE_DB=3
 
 .PHONY: demo test manage bootstrap lint format

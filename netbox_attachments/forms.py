@@ -203,16 +203,10 @@ class NetBoxAttachmentAssignmentForm(InScopeObjectMixin, NetBoxModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            # An existing link keeps its ends; only its tags and custom fields change.
-            for name in ('attachment', 'parent'):
-                self.fields[name].disabled = True
-                self.fields[name].required = False
-
-    def clean(self):
-        super().clean()
-        if self.instance.pk:  # disabled fields: keep what is stored
-            self.instance.attachment_id = self.initial.get('attachment', self.instance.attachment_id)
-        return self.cleaned_data
+            # An existing link keeps its ends (which may be broken); only its tags and custom fields change.
+            del self.fields['attachment']
+            del self.fields['parent']
+            self.fieldsets = (FieldSet('tags', name=_('Link')),)
 
 
 class NetBoxAttachmentAssignmentBulkEditForm(NetBoxModelBulkEditForm):

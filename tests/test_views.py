@@ -450,3 +450,46 @@ def test_assignment_detail_shows_the_broken_state(admin_client):
     )
     html = admin_client.get(assignment.get_absolute_url()).content.decode()
     assert 'removed_plugin &gt; gadget #5' in html and 'broken' in html
+
+
+def test_editing_an_assignment_changes_only_its_tags(admin_client):
+    from extras.models import Tag
+
+    tag = Tag.objects.create(name='Reviewed', slug='reviewed')
+    site = make_site()
+    assignment = link(make_attachment(), site)
+    broken = NetBoxAttachmentAssignment.objects.create(
+        attachment=make_attachment(), object_type=broken_object_type(), object_id=3
+    )
+    for target in (assignment, broken):
+        response = admin_client.post(url('netboxattachmentassignment_edit', pk=target.pk), {'tags': [tag.pk]})
+        assert response.status_code == 302, response.content.decode()[-2000:]
+        target.refresh_from_db()
+        assert list(target.tags.all()) == [tag]
+    assert assignment.parent == site
+
+
+@pytest.mark.parametrize(
+    'name, method',
+    [
+        ('netboxattachment_add', 'get'),
+        ('netboxattachment_edit', 'get'),
+        ('netboxattachment_delete', 'post'),
+        ('netboxattachment_bulk_import', 'get'),
+        ('netboxattachment_bulk_edit', 'post'),
+        ('netboxattachment_bulk_delete', 'post'),
+        ('netboxattachmentassignment_add', 'get'),
+        ('netboxattachmentassignment_delete', 'post'),
+        ('netboxattachmentassignment_bulk_delete', 'post'),
+    ],
+)
+def test_view_only_users_cannot_write(client, name, method):
+    attachment = make_attachment()
+    assignment = link(attachment, make_site())
+    login(client, *VIEW_ALL)
+    pk = {'netboxattachment_edit': attachment.pk, 'netboxattachment_delete': attachment.pk}.get(name)
+    pk = assignment.pk if name == 'netboxattachmentassignment_delete' else pk
+    response = getattr(client, method)(url(name, pk=pk) if pk else url(name), {'pk': [attachment.pk], 'confirm': True})
+    assert response.status_code == 403
+    assert NetBoxAttachment.objects.filter(pk=attachment.pk).exists()
+    assert NetBoxAttachmentAssignment.objects.filter(pk=assignment.pk).exists()
