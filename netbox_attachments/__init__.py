@@ -18,6 +18,8 @@ class NetBoxAttachmentsConfig(PluginConfig):
     version = __version__
     base_url = 'netbox-attachments'
     min_version = '4.7.0'
+    # NetBox's /media/ view would serve attachment files to any logged-in user; this applies the download rule.
+    middleware = ['netbox_attachments.middleware.AttachmentMediaMiddleware']
     default_settings = {
         # 'app': scope_filter lists app labels and every model of those apps with a detail page may have
         # attachments. 'model': scope_filter lists single models as 'app_label.model'.

@@ -1,3 +1,5 @@
+import posixpath
+
 from core.models import ObjectType
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +15,7 @@ from netbox.forms import (
     PrimaryModelForm,
     PrimaryModelImportForm,
 )
+from utilities.exceptions import PermissionsViolation
 from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
 from utilities.forms.fields import (
     CommentField,
@@ -87,8 +90,10 @@ class NetBoxAttachmentForm(InScopeObjectMixin, PrimaryModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # Links of an existing attachment are managed from its page, not from its edit form.
+        request = current_request.get()
+        may_link = request is None or request.user.has_perm('netbox_attachments.add_netboxattachmentassignment')
+        if self.instance.pk or not may_link:
+            # Links of an existing attachment are managed from its page; without the right to link, no field.
             del self.fields['link_to']
             self.fields['file'].help_text = _('Choose a file to replace the current one; the old file is removed.')
 
@@ -99,6 +104,13 @@ class NetBoxAttachmentForm(InScopeObjectMixin, PrimaryModelForm):
             assignment.parent = target
             assignment.full_clean()
             assignment.save()
+            request = current_request.get()
+            # The view checks only the attachment against the user's constraints; the link is checked here, and a
+            # violation rolls both back.
+            if request is not None and not (
+                NetBoxAttachmentAssignment.objects.restrict(request.user, 'add').filter(pk=assignment.pk).exists()
+            ):
+                raise PermissionsViolation()
         return attachment
 
 
@@ -125,19 +137,26 @@ class NetBoxAttachmentImportForm(PrimaryModelImportForm):
         fields = ('name', 'file', 'description', 'owner', 'comments', 'tags')
 
     def clean_file(self):
-        path = (self.cleaned_data.get('file') or '').strip().lstrip('/')
+        raw = (self.cleaned_data.get('file') or '').strip()
         if self.instance.pk:
-            if path and path != self.instance.file.name:
+            if raw and posixpath.normpath(raw) != self.instance.file.name:
                 raise ValidationError(_('The file of an existing attachment cannot be changed by import.'))
             return self.instance.file.name
-        if not path:
+        if not raw:
             raise ValidationError(_('A file is required for a new attachment.'))
-        if not path.startswith(f'{UPLOAD_FOLDER}/'):
-            path = f'{UPLOAD_FOLDER}/{path}'
-        if '..' in path.split('/') or '\\' in path:
+        if '\\' in raw or '..' in raw.split('/'):
             raise ValidationError(_('The file must stay inside the attachments folder.'))
+        # One spelling per file ('a//b', './b' are the same file), so "already used" can't be fooled.
+        path = posixpath.normpath(raw).lstrip('/')
+        if not path.startswith(f'{UPLOAD_FOLDER}/'):
+            path = posixpath.normpath(f'{UPLOAD_FOLDER}/{path}')
+        folder, filename = posixpath.split(path)
         storage = NetBoxAttachment._meta.get_field('file').storage
-        if not storage.exists(path):
+        try:
+            is_file = filename in storage.listdir(folder)[1]
+        except (OSError, NotImplementedError):
+            is_file = False
+        if not is_file:
             raise ValidationError(_('No such file in storage: %(path)s') % {'path': path})
         if NetBoxAttachment.objects.filter(file=path).exists():
             raise ValidationError(_('Another attachment already uses %(path)s.') % {'path': path})

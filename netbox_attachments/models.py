@@ -144,8 +144,8 @@ class NetBoxAttachmentAssignment(NetBoxModel):
 
     def clean(self):
         super().clean()
-        # Scope and existence are checked when the link is made; editing tags later must not depend on them.
-        if self._state.adding and self.object_type_id is not None:
+        # Scope and existence are checked when the link is made or moved; editing tags later must not depend on them.
+        if self.object_type_id is not None and self._target_changed():
             model = self.object_type.model_class()
             if not is_in_scope(model):
                 raise ValidationError({'object_type': _('This object type is not permitted for attachments.')})
@@ -162,6 +162,12 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         )
         if self.attachment_id and self.object_type_id and duplicates.exists():
             raise ValidationError(_('This attachment is already linked to this object.'))
+
+    def _target_changed(self):
+        if self._state.adding:
+            return True
+        stored = type(self).objects.filter(pk=self.pk).values_list('object_type_id', 'object_id').first()
+        return stored != (self.object_type_id, self.object_id)
 
     def to_objectchange(self, action):
         # Shows the link in the change log of the linked object too.

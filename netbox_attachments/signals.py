@@ -2,7 +2,7 @@
 
 import numbers
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from netbox.models.features import model_is_public
 
@@ -22,9 +22,12 @@ def delete_replaced_file(sender, instance, **kwargs):
         delete_file_on_commit(replaced, instance.file.storage)
 
 
-@receiver(post_delete)
+@receiver(pre_delete)
 def delete_assignments_of_deleted_object(sender, instance, **kwargs):
-    """Deleting any linked object removes its assignments (and so its change log shows it) but keeps attachments."""
+    """Deleting any linked object removes its assignments but keeps attachments.
+
+    Done before the object goes, so each removed link's change record still points at the object.
+    """
     if sender._meta.app_label == 'netbox_attachments' or not model_is_public(sender):
         return
     if not isinstance(instance.pk, numbers.Integral):  # assignments can only point at integer keys

@@ -44,7 +44,8 @@ def attachment_upload_to(instance, filename):
     """
     name = posixpath.join(UPLOAD_FOLDER, safe_filename(filename))
     storage = instance.file.storage
-    while storage.exists(name):
+    # A name still held by a record whose file has gone missing is taken too: deleting that record would delete it.
+    while storage.exists(name) or type(instance)._default_manager.filter(file=name).exists():
         name = storage.get_alternative_name(*posixpath.splitext(name))
     return name
 

@@ -1,6 +1,6 @@
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +9,7 @@ from netbox.context import current_request
 from netbox.models.features import model_is_public
 from netbox.object_actions import AddObject, BulkDelete, BulkEdit, BulkExport, BulkImport
 from netbox.views import generic
-from utilities.views import ConditionalLoginRequiredMixin, ViewTab, register_model_view
+from utilities.views import ConditionalLoginRequiredMixin, ViewTab, get_default_template, register_model_view
 
 from . import filtersets, forms, tables
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
@@ -24,6 +24,22 @@ def attachments_with_counts():
     return NetBoxAttachment.objects.annotate(assignment_count=Count('assignments', distinct=True))
 
 
+def visible_assignments(user):
+    """Assignments the user may view, and only where the user may also view their attachment."""
+    return NetBoxAttachmentAssignment.objects.restrict(user, 'view').filter(
+        attachment__in=NetBoxAttachment.objects.restrict(user, 'view')
+    )
+
+
+class VisibleAssignmentsMixin:
+    """Hides assignments whose attachment the user may not view, so no view leaks an attachment's name."""
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(attachment__in=NetBoxAttachment.objects.restrict(request.user, 'view'))
+        )
+
+
 def object_assignments(user, obj):
     """The rows shown on an object's page: its links whose attachment the user may also view."""
     object_type = ContentType.objects.get_for_model(obj)
@@ -35,12 +51,8 @@ def object_assignments(user, obj):
         .values('count')
     )
     return (
-        NetBoxAttachmentAssignment.objects.restrict(user, 'view')
-        .filter(
-            object_type=object_type,
-            object_id=obj.pk,
-            attachment__in=NetBoxAttachment.objects.restrict(user, 'view'),
-        )
+        visible_assignments(user)
+        .filter(object_type=object_type, object_id=obj.pk)
         .select_related('attachment', 'object_type')
         .annotate(links=Subquery(links, output_field=IntegerField()))
         .order_by('attachment__name', 'pk')
@@ -107,13 +119,12 @@ class ObjectAttachmentsTabView(ConditionalLoginRequiredMixin, View):
         obj = viewable_object_or_404(request, model, pk)
         if display_mode(model) != DISPLAY_TAB:
             raise Http404(_('Attachments of this object type are shown in a panel, not a tab.'))
-        app_label, model_name = model._meta.label_lower.split('.')
         return render(
             request,
             'netbox_attachments/object_tab.html',
             {
                 **object_attachments_context(request, obj, 'attachments-table'),
-                'base_template': f'{app_label}/{model_name}.html',
+                'base_template': get_default_template(model),
                 'tab': self.tab,
             },
         )
@@ -157,11 +168,16 @@ class ObjectAttachmentsPanelView(ConditionalLoginRequiredMixin, View):
 
 @register_model_view(NetBoxAttachment, 'list', path='', detail=False)
 class NetBoxAttachmentListView(generic.ObjectListView):
-    queryset = attachments_with_counts().prefetch_related('assignments__object_type')
+    queryset = attachments_with_counts()
     table = tables.NetBoxAttachmentTable
     filterset = filtersets.NetBoxAttachmentFilterSet
     filterset_form = forms.NetBoxAttachmentFilterForm
     actions = (AddObject, BulkImport, BulkExport, BulkEdit, BulkDelete)
+
+    def get_queryset(self, request):
+        # "Assigned to" lists only the links the user may view.
+        links = NetBoxAttachmentAssignment.objects.restrict(request.user, 'view').select_related('object_type')
+        return super().get_queryset(request).prefetch_related(Prefetch('assignments', queryset=links))
 
     def get_table(self, data, request, bulk_actions=True):
         table = super().get_table(data, request, bulk_actions)
@@ -203,7 +219,7 @@ class NetBoxAttachmentDownloadView(ConditionalLoginRequiredMixin, View):
         attachment = get_object_or_404(NetBoxAttachment.objects.restrict(request.user, 'view'), pk=pk)
         try:
             file = attachment.file.open('rb')
-        except (FileNotFoundError, ValueError):
+        except (OSError, ValueError):
             raise Http404(_('The file of this attachment is missing from the storage.')) from None
         response = FileResponse(
             file,
@@ -242,7 +258,7 @@ class NetBoxAttachmentBulkDeleteView(generic.BulkDeleteView):
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'list', path='', detail=False)
-class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
+class NetBoxAttachmentAssignmentListView(VisibleAssignmentsMixin, generic.ObjectListView):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     table = tables.NetBoxAttachmentAssignmentTable
     filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
@@ -256,7 +272,7 @@ class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
 
 
 @register_model_view(NetBoxAttachmentAssignment)
-class NetBoxAttachmentAssignmentView(generic.ObjectView):
+class NetBoxAttachmentAssignmentView(VisibleAssignmentsMixin, generic.ObjectView):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
 
     def get_extra_context(self, request, instance):
@@ -266,13 +282,13 @@ class NetBoxAttachmentAssignmentView(generic.ObjectView):
 
 @register_model_view(NetBoxAttachmentAssignment, 'add', detail=False)
 @register_model_view(NetBoxAttachmentAssignment, 'edit')
-class NetBoxAttachmentAssignmentEditView(generic.ObjectEditView):
+class NetBoxAttachmentAssignmentEditView(VisibleAssignmentsMixin, generic.ObjectEditView):
     queryset = NetBoxAttachmentAssignment.objects.all()
     form = forms.NetBoxAttachmentAssignmentForm
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'delete')
-class NetBoxAttachmentAssignmentDeleteView(generic.ObjectDeleteView):
+class NetBoxAttachmentAssignmentDeleteView(VisibleAssignmentsMixin, generic.ObjectDeleteView):
     """Unlink: removes the assignment only; the attachment and its file stay."""
 
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type').annotate(
@@ -282,7 +298,7 @@ class NetBoxAttachmentAssignmentDeleteView(generic.ObjectDeleteView):
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'bulk_edit', path='edit', detail=False)
-class NetBoxAttachmentAssignmentBulkEditView(generic.BulkEditView):
+class NetBoxAttachmentAssignmentBulkEditView(VisibleAssignmentsMixin, generic.BulkEditView):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
     table = tables.NetBoxAttachmentAssignmentTable
@@ -290,7 +306,7 @@ class NetBoxAttachmentAssignmentBulkEditView(generic.BulkEditView):
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'bulk_delete', path='delete', detail=False)
-class NetBoxAttachmentAssignmentBulkDeleteView(generic.BulkDeleteView):
+class NetBoxAttachmentAssignmentBulkDeleteView(VisibleAssignmentsMixin, generic.BulkDeleteView):
     """Bulk unlink."""
 
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')

@@ -1,10 +1,19 @@
 from core.models import ObjectType
+from drf_spectacular.utils import extend_schema_field
+from netbox.api.exceptions import SerializerNotFound
 from netbox.api.fields import ContentTypeField
-from netbox.api.gfk_fields import GFKSerializerField
 from netbox.api.serializers import NetBoxModelSerializer, PrimaryModelSerializer
 from rest_framework import serializers
+from utilities.api import get_serializer_for_model
 
 from ..models import NetBoxAttachment, NetBoxAttachmentAssignment
+
+NO_SUCH_OBJECT = 'No such object.'  # the same for missing and hidden objects, so IDs don't leak
+
+
+def viewable(obj, user):
+    queryset = type(obj)._default_manager.filter(pk=obj.pk)
+    return not hasattr(queryset, 'restrict') or queryset.restrict(user, 'view').exists()
 
 
 class NetBoxAttachmentSerializer(PrimaryModelSerializer):
@@ -22,7 +31,7 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
 class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
     attachment = NetBoxAttachmentSerializer(nested=True)
     object_type = ContentTypeField(queryset=ObjectType.objects.all())
-    parent = GFKSerializerField(read_only=True, allow_missing_serializer=True)
+    parent = serializers.SerializerMethodField(read_only=True)
 
     class Meta:
         model = NetBoxAttachmentAssignment
@@ -31,3 +40,32 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
             'created', 'last_updated',
         )  # fmt: skip
         brief_fields = ('id', 'url', 'display', 'attachment', 'object_type', 'object_id')
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_parent(self, assignment):
+        """The linked object, or null when it is broken, gone, or hidden from the reader."""
+        parent = assignment.parent
+        request = self.context.get('request')
+        if parent is None or (request is not None and not viewable(parent, request.user)):
+            return None
+        try:
+            serializer = get_serializer_for_model(parent)
+        except SerializerNotFound:
+            return None
+        return serializer(parent, nested=True, context=self.context).data
+
+    def validate(self, data):
+        if self.instance is not None:
+            for field in ('object_type', 'object_id'):
+                if field in data and data[field] != getattr(self.instance, field):
+                    raise serializers.ValidationError(
+                        {field: 'The linked object of an assignment cannot change: unlink it and link again.'}
+                    )
+        object_type, object_id = data.get('object_type'), data.get('object_id')
+        model = object_type.model_class() if object_type is not None else None
+        request = self.context.get('request')
+        if model is not None and object_id is not None and request is not None:
+            target = model._default_manager.filter(pk=object_id).first()
+            if target is None or not viewable(target, request.user):
+                raise serializers.ValidationError({'object_id': NO_SUCH_OBJECT})
+        return super().validate(data)

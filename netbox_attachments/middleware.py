@@ -1,0 +1,36 @@
+"""Guards NetBox's /media/ URL for attachment files.
+
+NetBox's media view checks object permissions only for its own upload folders and serves any other file to any
+logged-in user. This middleware applies the download rule to the attachments folder: the file is served only to a
+user who may view the attachment that owns it; everyone else gets 404, as for a file that does not exist.
+"""
+
+import posixpath
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.http import Http404
+
+from .storage import UPLOAD_FOLDER
+
+
+def attachment_file_name(path):
+    """The storage name a /media/ request path points at, when it is inside the attachments folder; else None."""
+    if not path.startswith(settings.MEDIA_URL):
+        return None
+    # Normalised as NetBox's media view does, so 'other/../netbox-attachments/x' cannot slip past.
+    name = posixpath.normpath(unquote(path[len(settings.MEDIA_URL) :])).lstrip('/')
+    return name if name == UPLOAD_FOLDER or name.startswith(f'{UPLOAD_FOLDER}/') else None
+
+
+class AttachmentMediaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (name := attachment_file_name(request.path)) is not None:
+            from .models import NetBoxAttachment
+
+            if not NetBoxAttachment.objects.restrict(request.user, 'view').filter(file=name).exists():
+                raise Http404
+        return self.get_response(request)
