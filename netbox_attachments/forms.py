@@ -29,7 +29,7 @@ from utilities.forms.mixins import GenericObjectFormMixin
 from utilities.forms.rendering import FieldSet
 
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment
-from .scope import object_types_in_scope
+from .scope import object_types_in_scope, user_may_view
 from .storage import UPLOAD_FOLDER
 
 
@@ -54,11 +54,9 @@ class InScopeObjectMixin(GenericObjectFormMixin):
         cleaned_data = super().clean()
         target = cleaned_data.get(self.scoped_object_field)
         request = current_request.get()
-        if target is not None and request is not None:
-            # Checked here as well as by the restricted selector: a link must never reveal or touch a hidden object.
-            queryset = type(target)._default_manager.filter(pk=target.pk)
-            if hasattr(queryset, 'restrict') and not queryset.restrict(request.user, 'view').exists():
-                self.add_error(self.scoped_object_field, _('No such object.'))
+        # Checked here as well as by the restricted selector: a link must never reveal or touch a hidden object.
+        if target is not None and request is not None and not user_may_view(request.user, target):
+            self.add_error(self.scoped_object_field, _('No such object.'))
         return cleaned_data
 
 

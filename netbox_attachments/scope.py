@@ -57,6 +57,12 @@ def object_types_in_scope():
     )
 
 
+def user_may_view(user, obj):
+    """True when NetBox's object permissions let the user view the object (models without them: always)."""
+    queryset = type(obj)._default_manager.filter(pk=obj.pk)
+    return not hasattr(queryset, 'restrict') or queryset.restrict(user, 'view').exists()
+
+
 def display_mode(model):
     """Where this model's detail page shows attachments: 'additional_tab' or a panel position."""
     overrides = setting('display_setting') or {}

@@ -7,13 +7,9 @@ from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
 from ..models import NetBoxAttachment, NetBoxAttachmentAssignment
+from ..scope import user_may_view
 
 NO_SUCH_OBJECT = 'No such object.'  # the same for missing and hidden objects, so IDs don't leak
-
-
-def viewable(obj, user):
-    queryset = type(obj)._default_manager.filter(pk=obj.pk)
-    return not hasattr(queryset, 'restrict') or queryset.restrict(user, 'view').exists()
 
 
 class NetBoxAttachmentSerializer(PrimaryModelSerializer):
@@ -46,7 +42,7 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
         """The linked object, or null when it is broken, gone, or hidden from the reader."""
         parent = assignment.parent
         request = self.context.get('request')
-        if parent is None or (request is not None and not viewable(parent, request.user)):
+        if parent is None or (request is not None and not user_may_view(request.user, parent)):
             return None
         try:
             serializer = get_serializer_for_model(parent)
@@ -66,6 +62,6 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
         request = self.context.get('request')
         if model is not None and object_id is not None and request is not None:
             target = model._default_manager.filter(pk=object_id).first()
-            if target is None or not viewable(target, request.user):
+            if target is None or not user_may_view(request.user, target):
                 raise serializers.ValidationError({'object_id': NO_SUCH_OBJECT})
         return super().validate(data)
