@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from netbox.models import NetBoxModel, PrimaryModel
 
-from .scope import is_in_scope, object_type_label
+from .scope import is_in_scope, object_type_label, visible_objects
 from .storage import attachment_upload_to, describe, guess_content_type, original_filename
 
 
@@ -194,10 +194,8 @@ def prefetch_parents(assignments, user=None):
         model = type_assignments[0].object_type.model_class()
         objects = {}
         if model is not None:
-            queryset = model._default_manager.filter(pk__in={a.object_id for a in type_assignments})
-            if user is not None and hasattr(queryset, 'restrict'):
-                queryset = queryset.restrict(user, 'view')
-            objects = {obj.pk: obj for obj in queryset}
+            queryset = model._default_manager.all() if user is None else visible_objects(user, model)
+            objects = {obj.pk: obj for obj in queryset.filter(pk__in={a.object_id for a in type_assignments})}
         for assignment in type_assignments:
             assignment._parent = objects.get(assignment.object_id)
     return assignments

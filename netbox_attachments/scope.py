@@ -57,10 +57,14 @@ def object_types_in_scope():
     )
 
 
+def visible_objects(user, model):
+    """The model's objects the user may view under NetBox's object permissions (all, for models without them)."""
+    queryset = model._default_manager.all()
+    return queryset.restrict(user, 'view') if hasattr(queryset, 'restrict') else queryset
+
+
 def user_may_view(user, obj):
-    """True when NetBox's object permissions let the user view the object (models without them: always)."""
-    queryset = type(obj)._default_manager.filter(pk=obj.pk)
-    return not hasattr(queryset, 'restrict') or queryset.restrict(user, 'view').exists()
+    return visible_objects(user, type(obj)).filter(pk=obj.pk).exists()
 
 
 def display_mode(model):

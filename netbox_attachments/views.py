@@ -13,7 +13,7 @@ from utilities.views import ConditionalLoginRequiredMixin, ViewTab, get_default_
 
 from . import filtersets, forms, tables
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
-from .scope import DISPLAY_TAB, display_mode, is_in_scope
+from .scope import DISPLAY_TAB, display_mode, is_in_scope, visible_objects
 
 #
 # Shared querysets
@@ -78,10 +78,7 @@ def object_attachments_context(request, obj, table_id):
 def viewable_object_or_404(request, model, pk):
     if not is_in_scope(model):
         raise Http404(_('Objects of this type cannot have attachments.'))
-    queryset = model._default_manager.all()
-    if hasattr(queryset, 'restrict'):
-        queryset = queryset.restrict(request.user, 'view')
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(visible_objects(request.user, model), pk=pk)
 
 
 #

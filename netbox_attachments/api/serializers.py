@@ -7,7 +7,7 @@ from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
 from ..models import NetBoxAttachment, NetBoxAttachmentAssignment
-from ..scope import user_may_view
+from ..scope import user_may_view, visible_objects
 
 NO_SUCH_OBJECT = 'No such object.'  # the same for missing and hidden objects, so IDs don't leak
 
@@ -60,8 +60,7 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
         object_type, object_id = data.get('object_type'), data.get('object_id')
         model = object_type.model_class() if object_type is not None else None
         request = self.context.get('request')
-        if model is not None and object_id is not None and request is not None:
-            target = model._default_manager.filter(pk=object_id).first()
-            if target is None or not user_may_view(request.user, target):
-                raise serializers.ValidationError({'object_id': NO_SUCH_OBJECT})
+        known = model is not None and object_id is not None and request is not None
+        if known and not visible_objects(request.user, model).filter(pk=object_id).exists():
+            raise serializers.ValidationError({'object_id': NO_SUCH_OBJECT})
         return super().validate(data)
