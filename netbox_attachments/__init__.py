@@ -33,6 +33,22 @@ class NetBoxAttachmentsConfig(PluginConfig):
         'display_setting': {},
         # Adds an "Add Attachment" button to the header of every in-scope object page.
         'create_add_button': True,
+        # Largest file accepted by upload (UI and API), in bytes; None for no limit of the plugin's own.
+        'max_upload_size': 1024**3,
+        # Types that `?inline=1` may display in the browser. Everything else is always sent as a download: SVG and
+        # HTML are left out on purpose, as they can carry scripts.
+        'inline_content_types': [
+            'application/pdf',
+            'image/avif',
+            'image/bmp',
+            'image/gif',
+            'image/jpeg',
+            'image/png',
+            'image/webp',
+            'text/plain',
+        ],  # fmt: skip
+        # Seconds a signed download link stays valid (at most 3600); API callers may ask for less.
+        'signed_link_lifetime': 300,
     }
 
     def ready(self):

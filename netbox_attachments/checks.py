@@ -5,6 +5,10 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 
 from .scope import DISPLAY_MODES, PLUGIN, SCOPES
+from .signed_links import MAX_LIFETIME
+
+# Shown inline, these could run script in the browser (the sandbox CSP limits that, but a download is safer).
+SCRIPTABLE_TYPES = {'image/svg+xml', 'text/html', 'application/xhtml+xml', 'text/xml', 'application/xml'}
 
 
 def _model_exists(label):
@@ -70,5 +74,21 @@ def check_plugin_settings(app_configs=None, **kwargs):
 
     if not isinstance(value['create_add_button'], bool):
         error('create_add_button', 'must be True or False.', 'E006')
+
+    limit = value['max_upload_size']
+    if limit is not None and (type(limit) is not int or limit <= 0):
+        error('max_upload_size', 'must be a positive number of bytes, or None for no limit.', 'E007')
+
+    lifetime = value['signed_link_lifetime']
+    if type(lifetime) is not int or not 0 < lifetime <= MAX_LIFETIME:
+        error('signed_link_lifetime', f'must be a whole number of seconds from 1 to {MAX_LIFETIME}.', 'E008')
+
+    inline_types = value['inline_content_types']
+    if not isinstance(inline_types, list | tuple) or not all(isinstance(item, str) for item in inline_types):
+        error('inline_content_types', 'must be a list of media types such as "application/pdf".', 'E009')
+    else:
+        for item in inline_types:
+            if item.lower() in SCRIPTABLE_TYPES:
+                warning('inline_content_types', f'{item!r} can carry scripts; a download is safer.', 'W005')
 
     return problems

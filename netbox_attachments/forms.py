@@ -30,7 +30,7 @@ from utilities.forms.rendering import FieldSet
 
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment
 from .scope import object_types_in_scope, user_may_view
-from .storage import UPLOAD_FOLDER
+from .storage import UPLOAD_FOLDER, check_upload_size
 
 
 class InScopeObjectMixin(GenericObjectFormMixin):
@@ -94,6 +94,9 @@ class NetBoxAttachmentForm(InScopeObjectMixin, PrimaryModelForm):
             # Links of an existing attachment are managed from its page; without the right to link, no field.
             del self.fields['link_to']
             self.fields['file'].help_text = _('Choose a file to replace the current one; the old file is removed.')
+
+    def clean_file(self):
+        return check_upload_size(self.cleaned_data.get('file'))
 
     def save(self, *args, **kwargs):
         attachment = super().save(*args, **kwargs)

@@ -3,13 +3,16 @@
 NetBox's media view checks object permissions only for its own upload folders and serves any other file to any
 logged-in user. This middleware applies the download rule to the attachments folder: the file is served only to a
 user who may view the attachment that owns it; everyone else gets 404, as for a file that does not exist.
+
+The user is found as NetBox's media view finds it: the session, else an API token (v1 or v2), so a script that may
+download an attachment through the API may fetch its /media/ URL with the same token.
 """
 
 import posixpath
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseForbidden
 
 from .storage import UPLOAD_FOLDER
 
@@ -31,6 +34,15 @@ class AttachmentMediaMiddleware:
         if (name := attachment_file_name(request.path)) is not None:
             from .models import NetBoxAttachment
 
-            if not NetBoxAttachment.objects.restrict(request.user, 'view').filter(file=name).exists():
+            user = request.user
+            if not user.is_authenticated and 'Authorization' in request.headers:
+                from netbox.api.authentication import TokenAuthentication
+                from rest_framework.exceptions import AuthenticationFailed
+
+                try:
+                    user = (TokenAuthentication().authenticate(request) or (user,))[0]
+                except AuthenticationFailed:
+                    return HttpResponseForbidden('Invalid token')
+            if not NetBoxAttachment.objects.restrict(user, 'view').filter(file=name).exists():
                 raise Http404
         return self.get_response(request)

@@ -6,8 +6,11 @@ import mimetypes
 import os
 import posixpath
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 
 logger = logging.getLogger('netbox_attachments.storage')
@@ -48,6 +51,23 @@ def attachment_upload_to(instance, filename):
     while storage.exists(name) or type(instance)._default_manager.filter(file=name).exists():
         name = storage.get_alternative_name(*posixpath.splitext(name))
     return name
+
+
+def upload_too_large_message(limit):
+    return f'The file is larger than the upload limit of {filesizeformat(limit)} ({limit} bytes, max_upload_size).'
+
+
+def check_upload_size(file):
+    """Refuse a new upload over the max_upload_size setting (the UI form and the API both call this).
+
+    Files already stored are left alone, so lowering the limit never blocks editing an attachment's metadata.
+    """
+    from .scope import setting
+
+    limit = setting('max_upload_size')
+    if limit and isinstance(file, UploadedFile) and file.size > limit:
+        raise ValidationError(upload_too_large_message(limit), code='upload_too_large')
+    return file
 
 
 def guess_content_type(filename):

@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
@@ -12,6 +12,7 @@ from netbox.views import generic
 from utilities.views import ConditionalLoginRequiredMixin, ViewTab, get_default_template, register_model_view
 
 from . import filtersets, forms, tables
+from .downloads import MissingFile, file_response
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
 from .scope import DISPLAY_TAB, display_mode, is_in_scope, visible_objects
 
@@ -215,17 +216,17 @@ class NetBoxAttachmentDownloadView(ConditionalLoginRequiredMixin, View):
     def get(self, request, pk):
         attachment = get_object_or_404(NetBoxAttachment.objects.restrict(request.user, 'view'), pk=pk)
         try:
-            file = attachment.file.open('rb')
-        except (OSError, ValueError):
+            return file_response(
+                request,
+                attachment.file,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                etag=attachment.sha256 or None,
+                last_modified=attachment.last_updated,
+                inline=request.GET.get('inline') in ('1', 'true'),
+            )
+        except MissingFile:
             raise Http404(_('The file of this attachment is missing from the storage.')) from None
-        response = FileResponse(
-            file,
-            as_attachment=True,
-            filename=attachment.filename,
-            content_type=attachment.content_type or 'application/octet-stream',
-        )
-        response['X-Content-Type-Options'] = 'nosniff'
-        return response
 
 
 @register_model_view(NetBoxAttachment, 'bulk_import', path='import', detail=False)

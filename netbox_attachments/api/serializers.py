@@ -1,4 +1,6 @@
 from core.models import ObjectType
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from netbox.api.exceptions import SerializerNotFound
 from netbox.api.fields import ContentTypeField
@@ -6,22 +8,139 @@ from netbox.api.serializers import NetBoxModelSerializer, PrimaryModelSerializer
 from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
-from ..models import NetBoxAttachment, NetBoxAttachmentAssignment
-from ..scope import user_may_view, visible_objects
+from ..models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
+from ..scope import visible_objects
+from ..storage import check_upload_size
 
 NO_SUCH_OBJECT = 'No such object.'  # the same for missing and hidden objects, so IDs don't leak
+DOWNLOAD_URL_NAME = 'plugins-api:netbox_attachments-api:netboxattachment-download'
+
+
+#
+# Linked objects ("parents")
+#
+
+
+def resolve_parents(assignments, context):
+    """Resolve the linked objects of these assignments, for the requesting user, with one query per object type.
+
+    Objects the user may not view resolve to None, exactly like deleted ones, so `parent` never reveals them.
+    """
+    pending = [a for a in assignments if not hasattr(a, '_parent')]
+    if pending:
+        request = context.get('request')
+        prefetch_parents(pending, request.user if request is not None else None)
+
+
+def brief_parent(assignment, context):
+    """The nested (brief) representation of an assignment's linked object, or None."""
+    resolve_parents([assignment], context)
+    parent = assignment._parent
+    if parent is None:
+        return None
+    # One nested serializer per model for the whole response: building serializers is the costly part.
+    cache = context.setdefault('netbox_attachments_parent_serializers', {})
+    model = type(parent)
+    if model not in cache:
+        try:
+            cache[model] = get_serializer_for_model(parent)(nested=True, context=context)
+        except SerializerNotFound:
+            cache[model] = None
+    return cache[model].to_representation(parent) if cache[model] is not None else None
+
+
+class ParentsResolvingListSerializer(serializers.ListSerializer):
+    """Lists resolve every linked object of the page at once instead of one query per row."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, 'all') else data)
+        resolve_parents([a for item in items for a in self.child.assignments_to_resolve(item)], self.context)
+        return [self.child.to_representation(item) for item in items]
+
+
+PARENT_FIELD = extend_schema_field(
+    {
+        'type': 'object',
+        'nullable': True,
+        'description': 'Brief representation of the linked object; null when it is gone, its model no longer '
+        'exists, or the reader may not view it.',
+        'additionalProperties': True,
+    }
+)
+
+
+#
+# Attachments
+#
+
+
+class AttachmentAssignmentSerializer(serializers.ModelSerializer):
+    """An attachment's link, as nested in the attachment: the attachment itself is given by its ID."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name='plugins-api:netbox_attachments-api:netboxattachmentassignment-detail'
+    )
+    display = serializers.CharField(source='__str__', read_only=True)
+    attachment = serializers.PrimaryKeyRelatedField(read_only=True)
+    object_type = ContentTypeField(read_only=True)
+    parent = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NetBoxAttachmentAssignment
+        fields = (
+            'id', 'url', 'display', 'attachment', 'object_type', 'object_id', 'parent', 'created', 'last_updated',
+        )  # fmt: skip
+        read_only_fields = fields
+
+    @PARENT_FIELD
+    def get_parent(self, assignment):
+        return brief_parent(assignment, self.context)
 
 
 class NetBoxAttachmentSerializer(PrimaryModelSerializer):
+    file = serializers.FileField(
+        use_url=True,
+        help_text='The file (multipart upload). Read: its /media/ URL, which needs a session or token.',
+    )
+    filename = serializers.CharField(read_only=True)
     size = serializers.IntegerField(read_only=True, allow_null=True)
+    download_url = serializers.SerializerMethodField()
+    assignments = serializers.SerializerMethodField()
 
     class Meta:
         model = NetBoxAttachment
         fields = (
-            'id', 'url', 'display_url', 'display', 'name', 'description', 'file', 'size', 'content_type', 'sha256',
-            'comments', 'owner', 'tags', 'custom_fields', 'created', 'last_updated',
+            'id', 'url', 'display_url', 'display', 'name', 'description', 'file', 'filename', 'size', 'content_type',
+            'sha256', 'download_url', 'assignments', 'comments', 'owner', 'tags', 'custom_fields', 'created',
+            'last_updated',
         )  # fmt: skip
-        brief_fields = ('id', 'url', 'display', 'name', 'description', 'size')
+        brief_fields = ('id', 'url', 'display', 'name', 'description', 'filename', 'size', 'download_url')
+        list_serializer_class = ParentsResolvingListSerializer
+
+    def assignments_to_resolve(self, attachment):
+        return attachment.assignments.all() if 'assignments' in self.fields else ()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, attachment):
+        path = reverse(DOWNLOAD_URL_NAME, kwargs={'pk': attachment.pk})
+        request = self.context.get('request')
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(AttachmentAssignmentSerializer(many=True))
+    def get_assignments(self, attachment):
+        assignments = list(attachment.assignments.all())
+        resolve_parents(assignments, self.context)
+        if not hasattr(self, '_assignment_serializer'):  # one for all rows: building serializers is the costly part
+            self._assignment_serializer = AttachmentAssignmentSerializer(context=self.context)
+        return [self._assignment_serializer.to_representation(a) for a in assignments]
+
+    def validate_file(self, file):
+        return check_upload_size(file)
+
+
+#
+# Assignments
+#
 
 
 class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
@@ -36,19 +155,17 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
             'created', 'last_updated',
         )  # fmt: skip
         brief_fields = ('id', 'url', 'display', 'attachment', 'object_type', 'object_id')
+        list_serializer_class = ParentsResolvingListSerializer
+        # Duplicates are refused by the model's clean() with a message people understand; the database constraint
+        # still answers races (see the view set).
+        validators = []
 
-    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def assignments_to_resolve(self, assignment):
+        return (assignment,) if 'parent' in self.fields else ()
+
+    @PARENT_FIELD
     def get_parent(self, assignment):
-        """The linked object, or null when it is broken, gone, or hidden from the reader."""
-        parent = assignment.parent
-        request = self.context.get('request')
-        if parent is None or (request is not None and not user_may_view(request.user, parent)):
-            return None
-        try:
-            serializer = get_serializer_for_model(parent)
-        except SerializerNotFound:
-            return None
-        return serializer(parent, nested=True, context=self.context).data
+        return brief_parent(assignment, self.context)
 
     def validate(self, data):
         if self.instance is not None:
@@ -64,3 +181,14 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
         if known and not visible_objects(request.user, model).filter(pk=object_id).exists():
             raise serializers.ValidationError({'object_id': NO_SUCH_OBJECT})
         return super().validate(data)
+
+
+#
+# Downloads
+#
+
+
+class SignedLinkSerializer(serializers.Serializer):
+    url = serializers.URLField(read_only=True, help_text='Serves the file without session or token until it expires')
+    expires = serializers.DateTimeField(read_only=True)
+    expires_in = serializers.IntegerField(read_only=True, help_text='Seconds until the link expires')

@@ -1,14 +1,150 @@
+import json
+from datetime import UTC, datetime
+
+from django.db import IntegrityError
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from extras.models import ImageAttachment
 from netbox.api.viewsets import NetBoxModelViewSet
+from rest_framework import exceptions, renderers, status
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+from utilities.exceptions import AbortRequest
 
 from .. import filtersets
+from ..downloads import MissingFile, file_response
 from ..models import NetBoxAttachment, NetBoxAttachmentAssignment
-from .serializers import NetBoxAttachmentAssignmentSerializer, NetBoxAttachmentSerializer
+from ..scope import setting
+from ..signed_links import LinkRefused, lifetime, make_link, resolve_link
+from ..storage import guess_content_type, upload_too_large_message
+from .serializers import NetBoxAttachmentAssignmentSerializer, NetBoxAttachmentSerializer, SignedLinkSerializer
+
+# Allowance for the multipart envelope around the file (boundaries, part headers, the other form fields).
+MULTIPART_OVERHEAD = 1024 * 1024
+DUPLICATE_CONSTRAINT = 'netbox_attachments_unique_assignment'
+
+
+class BinaryRenderer(renderers.BaseRenderer):
+    """Lets a download be asked for with any Accept header; an error on the way is still rendered as JSON."""
+
+    media_type = '*/*'
+    format = 'binary'
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data).encode() if data is not None else b''
+
+
+class UploadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = 'upload_too_large'
+
+
+def file_or_404(request, field_file, **kwargs):
+    try:
+        return file_response(request, field_file, inline=request.query_params.get('inline') in ('1', 'true'), **kwargs)
+    except MissingFile:
+        raise exceptions.NotFound('The file of this attachment is missing from the storage.') from None
+
+
+def signed_link_response(request, kind, obj):
+    requested = request.query_params.get('expires_in')
+    try:
+        expires_in = int(requested) if requested else None
+        if expires_in is not None and not 0 < expires_in <= lifetime():
+            raise ValueError
+    except ValueError:
+        raise exceptions.ValidationError(
+            {'expires_in': [f'Give a whole number of seconds from 1 to {lifetime()} (signed_link_lifetime).']}
+        ) from None
+    url, expires_at = make_link(request, kind, obj, expires_in)
+    return Response(
+        SignedLinkSerializer(
+            {'url': url, 'expires': datetime.fromtimestamp(expires_at, UTC), 'expires_in': expires_in or lifetime()}
+        ).data
+    )
+
+
+DOWNLOAD_SCHEMA = extend_schema(
+    parameters=[
+        OpenApiParameter(
+            'inline',
+            OpenApiTypes.BOOL,
+            description='Display in the browser instead of saving, '
+            'for the types listed in inline_content_types; others are always sent as a download.',
+        ),
+        OpenApiParameter('Range', OpenApiTypes.STR, OpenApiParameter.HEADER, description='A single byte range'),
+    ],  # fmt: skip
+    responses={
+        (200, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The file'),
+        (206, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The requested byte range'),
+        304: OpenApiResponse(description='Not modified (If-None-Match / If-Modified-Since)'),
+        404: OpenApiResponse(description='No such attachment, no permission to view it, or its file is missing'),
+        416: OpenApiResponse(description='The range is not satisfiable'),
+    },
+)
+SIGNED_LINK_SCHEMA = extend_schema(
+    parameters=[
+        OpenApiParameter(
+            'expires_in',
+            OpenApiTypes.INT,
+            description='Lifetime in seconds, at most the configured signed_link_lifetime (its default)',
+        ),
+    ],  # fmt: skip
+    responses={200: SignedLinkSerializer},
+)
+
+
+#
+# Attachments
+#
 
 
 class NetBoxAttachmentViewSet(NetBoxModelViewSet):
     queryset = NetBoxAttachment.objects.all()
     serializer_class = NetBoxAttachmentSerializer
     filterset_class = filtersets.NetBoxAttachmentFilterSet
+    field_prefetches = {
+        ('assignments',): [
+            Prefetch('assignments', queryset=NetBoxAttachmentAssignment.objects.select_related('object_type'))
+        ],
+    }
+
+    def initial(self, request, *args, **kwargs):
+        # Refuse an oversized upload from its Content-Length, before any of its body is read or stored.
+        limit = setting('max_upload_size')
+        length = request.META.get('CONTENT_LENGTH')
+        if limit and length and length.isdigit() and int(length) > limit + MULTIPART_OVERHEAD:
+            raise UploadTooLarge(upload_too_large_message(limit))
+        super().initial(request, *args, **kwargs)
+
+    @DOWNLOAD_SCHEMA
+    @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
+    def download(self, request, pk):
+        """The file's bytes, for session or API token users who may view this attachment."""
+        attachment = self.get_object()
+        return file_or_404(
+            request,
+            attachment.file,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            etag=attachment.sha256 or None,
+            last_modified=attachment.last_updated,
+        )
+
+    @SIGNED_LINK_SCHEMA
+    @action(detail=True, methods=['get'], url_path='signed-link')
+    def signed_link(self, request, pk):
+        """A URL that serves this attachment's file without session or token, for a few minutes."""
+        return signed_link_response(request, 'attachment', self.get_object())
+
+
+#
+# Assignments
+#
 
 
 class NetBoxAttachmentAssignmentViewSet(NetBoxModelViewSet):
@@ -20,3 +156,91 @@ class NetBoxAttachmentAssignmentViewSet(NetBoxModelViewSet):
         # Links of attachments the user may not view stay hidden, as in the UI.
         visible = NetBoxAttachment.objects.restrict(self.request.user, 'view')
         return super().get_queryset().filter(attachment__in=visible)
+
+    def perform_create(self, serializer):
+        # clean() refuses duplicates; when two requests race past it, the database constraint decides.
+        try:
+            super().perform_create(serializer)
+        except IntegrityError as exc:
+            if DUPLICATE_CONSTRAINT in str(exc):
+                raise AbortRequest('This attachment is already linked to this object.') from None
+            raise
+
+
+#
+# NetBox's image attachments
+#
+
+
+class ImageAttachmentFileViewSet(GenericViewSet):
+    """The files of NetBox's own image attachments, under the same rules as attachments."""
+
+    queryset = ImageAttachment.objects.all()
+    serializer_class = SignedLinkSerializer
+
+    def get_queryset(self):
+        return ImageAttachment.objects.restrict(self.request.user, 'view')
+
+    @DOWNLOAD_SCHEMA
+    @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
+    def download(self, request, pk):
+        """The image's bytes, for session or API token users who may view this image attachment."""
+        image = self.get_object()
+        return file_or_404(request, image.image, **image_file_details(image))
+
+    @SIGNED_LINK_SCHEMA
+    @action(detail=True, methods=['get'], url_path='signed-link')
+    def signed_link(self, request, pk):
+        """A URL that serves this image without session or token, for a few minutes."""
+        return signed_link_response(request, 'image', self.get_object())
+
+
+def image_file_details(image):
+    return {
+        'filename': image.filename,
+        'content_type': guess_content_type(image.image.name),
+        # No content hash is stored for images: the name and modification time identify a version.
+        'etag': f'{image.pk}-{int(image.last_updated.timestamp()) if image.last_updated else 0}',
+        'last_modified': image.last_updated,
+    }
+
+
+#
+# Signed links
+#
+
+
+def signed_queryset(kind, user):
+    model = {'attachment': NetBoxAttachment, 'image': ImageAttachment}[kind]
+    return model.objects.restrict(user, 'view')
+
+
+class SignedDownloadView(GenericViewSet):
+    """Serves the file a signed link names. The link is the credential: no session or token is needed."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [renderers.JSONRenderer, BinaryRenderer]
+
+    @extend_schema(
+        auth=[],
+        responses={
+            (200, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The file'),
+            (206, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The requested byte range'),
+            403: OpenApiResponse(description='The link was altered, has expired, or its user lost the permission'),
+        },
+    )
+    def retrieve(self, request, token):
+        try:
+            obj = resolve_link(token, signed_queryset)
+        except LinkRefused as refused:
+            raise exceptions.PermissionDenied(str(refused)) from None
+        if isinstance(obj, NetBoxAttachment):
+            details = {
+                'filename': obj.filename,
+                'content_type': obj.content_type,
+                'etag': obj.sha256 or None,
+                'last_modified': obj.last_updated,
+            }
+            return file_or_404(request, obj.file, **details)
+        return file_or_404(request, obj.image, **image_file_details(obj))

@@ -1,0 +1,136 @@
+"""Serving stored files: one response builder for every download URL (UI, API, signed links).
+
+It streams from the storage with constant memory, answers conditional requests (ETag/Last-Modified, 304) and single
+byte ranges (206/416), and sets headers that keep a browser from running what it downloads.
+"""
+
+import re
+
+from django.http import FileResponse, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
+
+from .scope import setting
+
+# Rendered content may not run scripts, load anything or submit forms; a PDF or image still displays.
+SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
+# Chrome's and Firefox's PDF viewers refuse to start inside a sandboxed document, so inline PDFs get the same
+# restrictions without the sandbox directive (the viewer runs no script of the file's own).
+PDF_CSP = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
+RANGE_PATTERN = re.compile(r'^bytes=(\d*)-(\d*)$')
+
+
+class MissingFile(Exception):
+    """The record exists but its file can't be read from the storage."""
+
+
+class BoundedFile:
+    """A file positioned at a range start that reads at most `length` bytes.
+
+    It keeps fileno(), so a WSGI server that honours Content-Length (gunicorn) can still hand the range to the
+    kernel with sendfile; servers that iterate get exactly the range.
+    """
+
+    def __init__(self, file, start, length):
+        self._file = file
+        self._remaining = length
+        file.seek(start)
+
+    def read(self, size=-1):
+        if self._remaining <= 0:
+            return b''
+        size = self._remaining if size is None or size < 0 else min(size, self._remaining)
+        data = self._file.read(size)
+        self._remaining -= len(data)
+        return data
+
+    def __getattr__(self, name):  # fileno, seek, tell, close, name: the wrapped file's own
+        return getattr(self._file, name)
+
+
+def may_render_inline(content_type):
+    """True when the type is on the `inline_content_types` list: formats a browser shows without running them."""
+    return (content_type or '').split(';')[0].strip().lower() in {t.lower() for t in setting('inline_content_types')}
+
+
+def parse_range(header, size):
+    """(start, end) of a single satisfiable byte range, None to send the whole file, or 'unsatisfiable'."""
+    match = RANGE_PATTERN.match((header or '').strip())
+    if not match or match.groups() == ('', ''):
+        return None  # absent, multiple ranges or another unit: a full response is always allowed
+    first, last = match.groups()
+    if first == '':  # suffix range: the last N bytes
+        length = int(last)
+        return (max(size - length, 0), size - 1) if length and size else 'unsatisfiable'
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        return 'unsatisfiable'
+    return start, end
+
+
+def file_response(request, field_file, *, filename, content_type, etag=None, last_modified=None, inline=False):
+    """The response for a GET or HEAD of a stored file; raises MissingFile when the storage can't open it."""
+    content_type = content_type or 'application/octet-stream'
+    inline = inline and may_render_inline(content_type)
+    last_modified_ts = int(last_modified.timestamp()) if last_modified else None
+    etag = f'"{etag}"' if etag else None
+
+    # 304 (or 412) before the storage is touched at all.
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
+    if conditional is not None:
+        return _with_headers(conditional, etag, last_modified_ts, content_type, inline)
+
+    try:
+        file = field_file.storage.open(field_file.name, 'rb')
+        size = field_file.storage.size(field_file.name)
+    except (OSError, ValueError) as exc:
+        raise MissingFile(field_file.name) from exc
+
+    byte_range = None
+    if _range_applies(request, etag, last_modified_ts):
+        byte_range = parse_range(request.headers.get('Range'), size)
+    if byte_range == 'unsatisfiable':
+        file.close()
+        response = HttpResponse(status=416)
+        response['Content-Range'] = f'bytes */{size}'
+        return _with_headers(response, etag, last_modified_ts, content_type, inline)
+
+    if byte_range is None:
+        start, end, status = 0, size - 1, 200
+    else:
+        (start, end), status = byte_range, 206
+    length = max(end - start + 1, 0)
+    body = BoundedFile(file, start, length)
+    response = FileResponse(body, status=status, as_attachment=not inline, filename=filename, content_type=content_type)
+    # FileResponse measures from the current position to the end of the file; the range may end earlier.
+    response['Content-Length'] = str(length)
+    if status == 206:
+        response['Content-Range'] = f'bytes {start}-{end}/{size}'
+    return _with_headers(response, etag, last_modified_ts, content_type, inline)
+
+
+def _range_applies(request, etag, last_modified_ts):
+    """If-Range: a range is served only while the client's copy is current; otherwise the whole file is sent."""
+    if_range = request.headers.get('If-Range')
+    if not if_range:
+        return True
+    if if_range.startswith('"') or if_range.startswith('W/'):
+        return etag is not None and if_range == etag
+    since = parse_http_date_safe(if_range)
+    return since is not None and last_modified_ts is not None and since >= last_modified_ts
+
+
+def _with_headers(response, etag, last_modified_ts, content_type, inline):
+    if etag:
+        response['ETag'] = etag
+    if last_modified_ts is not None:
+        response['Last-Modified'] = http_date(last_modified_ts)
+    response['Accept-Ranges'] = 'bytes'
+    response['X-Content-Type-Options'] = 'nosniff'
+    is_pdf = content_type.split(';')[0].strip().lower() == 'application/pdf'
+    response['Content-Security-Policy'] = PDF_CSP if inline and is_pdf else SANDBOX_CSP
+    # The content is per-user: shared caches must not keep it, the browser may revalidate.
+    response['Cache-Control'] = 'private, no-cache'
+    response.setdefault('Vary', 'Cookie, Authorization')
+    return response

@@ -1,0 +1,134 @@
+"""Who gets what: every way to read an attachment or its bytes obeys NetBox object permissions and constraints."""
+
+import pytest
+
+from .factories import make_attachment, make_user
+
+pytestmark = pytest.mark.django_db
+
+BASE = '/api/plugins/netbox-attachments/netbox-attachments/'
+VIEW = 'netbox_attachments.view_netboxattachment'
+ONLY_VISIBLE = {'netbox_attachments.netboxattachment': {'name__startswith': 'Visible'}}
+
+# role: (permissions, constraints, which of the two attachments the role may see)
+ROLES = {
+    'anonymous': (None, None, set()),
+    'no permission': (('dcim.view_site',), None, set()),
+    'add, change and delete without view': (
+        (
+            'netbox_attachments.add_netboxattachment',
+            'netbox_attachments.change_netboxattachment',
+            'netbox_attachments.delete_netboxattachment',
+        ),
+        None,
+        set(),
+    ),
+    'view': ((VIEW,), None, {'visible', 'secret'}),
+    'constrained view': ((VIEW,), ONLY_VISIBLE, {'visible'}),
+}
+
+
+@pytest.fixture
+def attachments():
+    return {
+        'visible': make_attachment(name='Visible plan', content=b'visible bytes'),
+        'secret': make_attachment(name='Secret plan', content=b'secret bytes'),
+    }
+
+
+def as_role(client, role):
+    permissions, constraints, _ = ROLES[role]
+    if permissions is not None:
+        client.force_login(make_user(None, *permissions, constraints=constraints))
+    return client
+
+
+def read(response):
+    return b''.join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.parametrize('role', ROLES)
+def test_list_shows_only_what_the_role_may_view(client, attachments, role):
+    response = as_role(client, role).get(BASE)
+    allowed = ROLES[role][2]
+    if not ROLES[role][0] or VIEW not in ROLES[role][0]:
+        assert response.status_code == 403  # no view permission on the model at all: NetBox's usual answer
+        return
+    assert response.status_code == 200
+    assert {item['name'] for item in response.json()['results']} == {attachments[k].name for k in allowed}
+
+
+@pytest.mark.parametrize('role', ROLES)
+@pytest.mark.parametrize('which', ['visible', 'secret'])
+@pytest.mark.parametrize('endpoint', ['', 'download/', 'signed-link/'])
+def test_detail_download_and_signed_link_need_view_permission_on_that_attachment(
+    client, attachments, role, which, endpoint
+):
+    attachment = attachments[which]
+    response = as_role(client, role).get(f'{BASE}{attachment.pk}/{endpoint}')
+    if which in ROLES[role][2]:
+        assert response.status_code == 200
+        if endpoint == 'download/':
+            assert read(response) == attachment.file.open('rb').read()
+    else:
+        # 404 for an attachment hidden by a constraint, as for one that does not exist; 403 only for a user with
+        # no view permission on attachments at all, whatever the ID.
+        assert response.status_code in ((404,) if ROLES[role][0] and VIEW in ROLES[role][0] else (403,))
+        assert attachment.file.open('rb').read() not in read(response)
+
+
+@pytest.mark.parametrize('role', ROLES)
+@pytest.mark.parametrize('which', ['visible', 'secret'])
+def test_media_urls_apply_the_same_rule(client, attachments, role, which):
+    attachment = attachments[which]
+    response = as_role(client, role).get(f'/media/{attachment.file.name}')
+    if which in ROLES[role][2]:
+        assert response.status_code == 200 and read(response) == attachment.file.open('rb').read()
+    else:
+        assert response.status_code in (302, 404)  # anonymous users are sent to the login page
+        assert attachment.file.open('rb').read() not in read(response)
+
+
+@pytest.mark.parametrize('version', [1, 2])
+def test_media_urls_accept_api_tokens_under_the_same_rule(client, attachments, version):
+    from users.models import Token
+
+    token = Token.objects.create(user=make_user(None, VIEW, constraints=ONLY_VISIBLE), version=version)
+    header = token.get_auth_header_prefix() + token.token
+    visible = client.get(f'/media/{attachments["visible"].file.name}', HTTP_AUTHORIZATION=header)
+    secret = client.get(f'/media/{attachments["secret"].file.name}', HTTP_AUTHORIZATION=header)
+    assert visible.status_code == 200 and read(visible) == b'visible bytes'
+    assert secret.status_code == 404
+    assert client.get(f'/media/{attachments["visible"].file.name}', HTTP_AUTHORIZATION='Token bad').status_code == 403
+
+
+@pytest.mark.parametrize('version', [1, 2])
+def test_downloads_accept_api_tokens_under_the_same_rule(client, attachments, version):
+    from users.models import Token
+
+    token = Token.objects.create(user=make_user(None, VIEW, constraints=ONLY_VISIBLE), version=version)
+    header = token.get_auth_header_prefix() + token.token
+    visible = client.get(f'{BASE}{attachments["visible"].pk}/download/', HTTP_AUTHORIZATION=header)
+    secret = client.get(f'{BASE}{attachments["secret"].pk}/download/', HTTP_AUTHORIZATION=header)
+    assert visible.status_code == 200 and read(visible) == b'visible bytes'
+    assert secret.status_code == 404
+
+
+def test_writes_obey_constraints(client, attachments):
+    user = make_user(
+        None,
+        VIEW,
+        'netbox_attachments.change_netboxattachment',
+        'netbox_attachments.delete_netboxattachment',
+        constraints={'netbox_attachments.netboxattachment': {'name__startswith': 'Visible'}},
+    )
+    client.force_login(user)
+    secret = attachments['secret']
+    assert client.patch(f'{BASE}{secret.pk}/', {'description': 'x'}, content_type='application/json').status_code == 404
+    assert client.delete(f'{BASE}{secret.pk}/').status_code == 404
+    renamed = client.patch(
+        f'{BASE}{attachments["visible"].pk}/', {'name': 'Secret now'}, content_type='application/json'
+    )
+    assert renamed.status_code == 403  # the result would fall outside what the user may change
+    secret.refresh_from_db()
+    assert secret.description == ''
