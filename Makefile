@@ -11,9 +11,10 @@ export NETBOX_CONFIGURATION := dev.netbox_configuration
 DEMO_PLUGIN_CONFIG ?= {"display_setting": {"dcim.site": "right_page"}}
 DEMO_ENV := NETBOX_ROOT=$(CURDIR)/.demo NETBOX_MEDIA_ROOT=$(CURDIR)/.demo/media \
 	NETBOX_ATTACHMENTS_CONFIG='$(DEMO_PLUGIN_CONFIG)'
+TEST_DB := test_netbox_attachments
 TEST_ENV := NETBOX_MEDIA_ROOT=$(CURDIR)/.test-media NETBOX_REDIS_TASKS_DB=2 NETBOX_REDIS_CACHE_DB=3
 
-.PHONY: demo test manage bootstrap lint format
+.PHONY: demo test manage bootstrap lint format api-client
 
 ## demo: NetBox with the plugin and demo data on http://$(HOST):$(PORT)/ (PORT=8001 make demo to move it)
 demo: bootstrap
@@ -26,7 +27,13 @@ test: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) dev/databases.py test
+	$(TEST_ENV) NETBOX_DB_NAME=$(TEST_DB) dev/api_client.sh check
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+## api-client: regenerate the committed OpenAPI schema and TypeScript types after an API change
+api-client: bootstrap
+	$(TEST_ENV) $(PY) dev/databases.py test
+	$(TEST_ENV) NETBOX_DB_NAME=$(TEST_DB) dev/api_client.sh write
 
 ## manage: any NetBox management command against the demo instance, e.g. make manage ARGS="showmigrations"
 manage: bootstrap

@@ -84,6 +84,22 @@ ensure_redis() {
 it, or point NETBOX_REDIS_HOST/NETBOX_REDIS_PORT at a running server."
 }
 
+setup_node() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || die "Node.js >= 20 with npm is needed for \
+the front end and the generated API types. Install it (e.g. 'apt-get install nodejs npm', or from nodejs.org)."
+    local major
+    major=$(node -p 'process.versions.node.split(".")[0]')
+    [ "$major" -ge 20 ] || die "Node.js >= 20 is needed; found $(node --version)."
+    # Re-install only when the lock file changes.
+    local stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+    if [ ! -f "$stamp" ]; then
+        say "Installing the front-end tools (npm ci)"
+        npm ci --no-audit --no-fund --loglevel=error
+        touch "$stamp"
+    fi
+}
+
 setup_venv
+setup_node
 ensure_postgres
 ensure_redis

@@ -36,7 +36,7 @@ class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(file__icontains=value) | Q(description__icontains=value))
 
-    def filter_assigned_object(self, queryset, name, value):
+    def filter_assigned_object(self, queryset, name, value: int):  # the hint gives the OpenAPI parameter type
         # object_type_id and object_id must match the same assignment, so both are applied together, once.
         object_types = self.form.cleaned_data.get('object_type_id')
         object_ids = self.form.cleaned_data.get('object_id')

@@ -42,3 +42,35 @@ def test_object_tab_and_panel_do_not_grow_with_rows(admin_client):
     add_linked_attachments(12, device, make_site())
     assert query_count(admin_client, tab) == few_tab
     assert query_count(admin_client, panel) == few_panel
+
+
+API = '/api/plugins/netbox-attachments/'
+
+
+@pytest.mark.parametrize(
+    'path',
+    [
+        f'{API}netbox-attachments/?limit=1000',
+        f'{API}netbox-attachment-assignments/?limit=1000',
+        f'{API}netbox-attachments/?limit=1000&brief=1',
+        f'{API}netbox-attachment-assignments/?limit=1000&brief=1',
+    ],
+)
+def test_api_lists_do_not_grow_with_attachments_or_assignments(admin_client, path):
+    add_linked_attachments(2, make_site(), make_device())
+    admin_client.get(path)
+    few = query_count(admin_client, path)
+    add_linked_attachments(12, make_site(), make_device(), make_device())
+    assert query_count(admin_client, path) == few
+
+
+def test_api_list_counts_stay_fixed_for_a_constrained_reader(client):
+    from .factories import VIEW_ALL, make_user
+
+    client.force_login(make_user(None, *VIEW_ALL, constraints={'dcim.site': {'name__startswith': 'Site'}}))
+    path = f'{API}netbox-attachments/?limit=1000'
+    add_linked_attachments(2, make_site(), make_device())
+    client.get(path)
+    few = query_count(client, path)
+    add_linked_attachments(12, make_site(), make_device(), make_device())
+    assert query_count(client, path) == few

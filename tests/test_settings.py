@@ -40,11 +40,21 @@ def test_default_settings_pass_the_checks():
         ({'display_setting': {'dcim.nosuch': 'left_page'}}, False, "'dcim.nosuch' is not an installed model"),
         ({'create_add_button': 'yes'}, True, "['create_add_button']: must be True or False"),
         ({'display_defualt': 'left_page'}, False, "['display_defualt']: unknown setting"),
+        ({'max_upload_size': 0}, True, "['max_upload_size']: must be a positive number of bytes"),
+        ({'max_upload_size': '10MB'}, True, "['max_upload_size']: must be a positive number of bytes"),
+        ({'signed_link_lifetime': 7200}, True, "['signed_link_lifetime']: must be a whole number of seconds from 1"),
+        ({'signed_link_lifetime': 0}, True, "['signed_link_lifetime']: must be a whole number"),
+        ({'inline_content_types': 'application/pdf'}, True, "['inline_content_types']: must be a list"),
+        ({'inline_content_types': ['image/svg+xml']}, False, "'image/svg+xml' can carry scripts"),
     ],
 )
 def test_a_wrong_setting_is_reported_naming_its_key(config, is_error, fragment):
     messages = check_messages(**config)
     assert any(error == is_error and fragment in message for error, message in messages), messages
+
+
+def test_no_upload_limit_is_allowed():
+    assert check_messages(max_upload_size=None) == []
 
 
 def test_app_scope_covers_the_default_apps(plugin_settings):

@@ -267,6 +267,23 @@ def test_add_form_requires_a_file(admin_client):
     assert not NetBoxAttachment.objects.exists()
 
 
+def test_add_form_refuses_a_file_over_the_upload_limit(admin_client, plugin_settings):
+    with plugin_settings(max_upload_size=5):
+        response = admin_client.post(url('netboxattachment_add'), {'file': SimpleUploadedFile('big.txt', b'123456')})
+    assert response.status_code == 200
+    assert 'larger than the upload limit of 5' in response.content.decode()
+    assert not NetBoxAttachment.objects.exists()
+
+
+def test_edit_form_keeps_working_after_the_limit_is_lowered(admin_client, plugin_settings):
+    attachment = make_attachment(content=b'123456789')
+    with plugin_settings(max_upload_size=5):
+        response = admin_client.post(url('netboxattachment_edit', pk=attachment.pk), {'name': 'Renamed'})
+    assert response.status_code == 302
+    attachment.refresh_from_db()
+    assert attachment.name == 'Renamed'
+
+
 def test_edit_form_replaces_the_file(admin_client, media_root, django_capture_on_commit_callbacks):
     attachment = make_attachment(name='Config', filename='old.txt', content=b'old')
     old_path = media_root / attachment.file.name

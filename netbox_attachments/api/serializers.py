@@ -98,6 +98,8 @@ class AttachmentAssignmentSerializer(serializers.ModelSerializer):
 
 
 class NetBoxAttachmentSerializer(PrimaryModelSerializer):
+    """An attachment: a stored file with its metadata and its links. Created and replaced by multipart upload."""
+
     file = serializers.FileField(
         use_url=True,
         help_text='The file (multipart upload). Read: its /media/ URL, which needs a session or token.',
@@ -144,6 +146,8 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
 
 
 class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
+    """A link from one attachment to one NetBox object. Deleting it (unlinking) keeps the attachment and its file."""
+
     attachment = NetBoxAttachmentSerializer(nested=True)
     object_type = ContentTypeField(queryset=ObjectType.objects.all())
     parent = serializers.SerializerMethodField(read_only=True)
@@ -189,6 +193,8 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
 
 
 class SignedLinkSerializer(serializers.Serializer):
+    """A URL that serves one file without session or token until it expires, for the user who asked for it."""
+
     url = serializers.URLField(read_only=True, help_text='Serves the file without session or token until it expires')
     expires = serializers.DateTimeField(read_only=True)
     expires_in = serializers.IntegerField(read_only=True, help_text='Seconds until the link expires')

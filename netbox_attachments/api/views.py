@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from django.db import IntegrityError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from extras.models import ImageAttachment
 from netbox.api.viewsets import NetBoxModelViewSet
 from rest_framework import exceptions, renderers, status
@@ -103,6 +103,11 @@ SIGNED_LINK_SCHEMA = extend_schema(
 #
 
 
+@extend_schema_view(
+    # A file can't travel in JSON: creating or replacing the whole attachment takes a multipart upload.
+    create=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
+    update=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
+)
 class NetBoxAttachmentViewSet(NetBoxModelViewSet):
     queryset = NetBoxAttachment.objects.all()
     serializer_class = NetBoxAttachmentSerializer
