@@ -6,11 +6,12 @@ byte ranges (206/416), and sets headers that keep a browser from running what it
 
 import re
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
 from .scope import setting
+from .storage import guess_content_type
 
 # Rendered content may not run scripts, load anything or submit forms; a PDF or image still displays.
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
@@ -18,10 +19,6 @@ SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'sel
 # restrictions without the sandbox directive (the viewer runs no script of the file's own).
 PDF_CSP = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
 RANGE_PATTERN = re.compile(r'^bytes=(\d*)-(\d*)$')
-
-
-class MissingFile(Exception):
-    """The record exists but its file can't be read from the storage."""
 
 
 class BoundedFile:
@@ -69,10 +66,43 @@ def parse_range(header, size):
     return start, end
 
 
-def file_response(request, field_file, *, filename, content_type, etag=None, last_modified=None, inline=False):
-    """The response for a GET or HEAD of a stored file; raises MissingFile when the storage can't open it."""
+def serve_attachment(request, attachment):
+    """The file of a NetBoxAttachment (the caller has checked that the user may view it)."""
+    return file_response(
+        request,
+        attachment.file,
+        filename=attachment.download_name,
+        content_type=attachment.content_type,
+        etag=attachment.sha256 or None,
+        last_modified=attachment.last_updated,
+    )
+
+
+def serve_image(request, image):
+    """The file of one of NetBox's ImageAttachments (the caller has checked that the user may view it)."""
+    updated = image.last_updated or image.created
+    return file_response(
+        request,
+        image.image,
+        filename=image.filename,
+        content_type=guess_content_type(image.image.name),
+        # No content hash is stored for images: the record and its modification time identify a version.
+        etag=f'image-{image.pk}-{int(updated.timestamp()) if updated else 0}',
+        last_modified=updated,
+    )
+
+
+def wants_inline(request):
+    return request.GET.get('inline') in ('1', 'true', 'True')
+
+
+def file_response(request, field_file, *, filename, content_type, etag=None, last_modified=None):
+    """The response for a GET or HEAD of a stored file, inline when asked for with ?inline=1 and the type allows it.
+
+    404 when the storage can't open the file.
+    """
     content_type = content_type or 'application/octet-stream'
-    inline = inline and may_render_inline(content_type)
+    inline = wants_inline(request) and may_render_inline(content_type)
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
     etag = f'"{etag}"' if etag else None
 
@@ -84,8 +114,8 @@ def file_response(request, field_file, *, filename, content_type, etag=None, las
     try:
         file = field_file.storage.open(field_file.name, 'rb')
         size = field_file.storage.size(field_file.name)
-    except (OSError, ValueError) as exc:
-        raise MissingFile(field_file.name) from exc
+    except (OSError, ValueError):
+        raise Http404('The file of this attachment is missing from the storage.') from None
 
     byte_range = None
     if _range_applies(request, etag, last_modified_ts):

@@ -59,6 +59,15 @@ class NetBoxAttachment(PrimaryModel):
     def filename(self):
         return os.path.basename(self.file.name or '')
 
+    @property
+    def download_name(self):
+        """The name a download is saved under: the attachment's name (by default the uploaded file's original name,
+        non-ASCII characters included) while it keeps the file's extension, else the stored file name."""
+        extension = os.path.splitext(self.filename)[1].lower()
+        if self.name and extension and self.name.lower().endswith(extension):
+            return original_filename(self.name)
+        return self.filename
+
     def save(self, *args, **kwargs):
         # An uncommitted file is a new upload (on create, or replacing the current file on edit).
         if self.file and not self.file._committed:

@@ -12,7 +12,7 @@ from netbox.views import generic
 from utilities.views import ConditionalLoginRequiredMixin, ViewTab, get_default_template, register_model_view
 
 from . import filtersets, forms, tables
-from .downloads import MissingFile, file_response
+from .downloads import serve_attachment
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
 from .scope import DISPLAY_TAB, display_mode, is_in_scope, visible_objects
 
@@ -214,19 +214,9 @@ class NetBoxAttachmentDownloadView(ConditionalLoginRequiredMixin, View):
     """The file of an attachment, for users who may view that attachment (object permissions included)."""
 
     def get(self, request, pk):
-        attachment = get_object_or_404(NetBoxAttachment.objects.restrict(request.user, 'view'), pk=pk)
-        try:
-            return file_response(
-                request,
-                attachment.file,
-                filename=attachment.filename,
-                content_type=attachment.content_type,
-                etag=attachment.sha256 or None,
-                last_modified=attachment.last_updated,
-                inline=request.GET.get('inline') in ('1', 'true'),
-            )
-        except MissingFile:
-            raise Http404(_('The file of this attachment is missing from the storage.')) from None
+        return serve_attachment(
+            request, get_object_or_404(NetBoxAttachment.objects.restrict(request.user, 'view'), pk=pk)
+        )
 
 
 @register_model_view(NetBoxAttachment, 'bulk_import', path='import', detail=False)

@@ -44,7 +44,7 @@ def test_download_streams_the_file_with_safe_headers(admin_client):
     assert body(response) == CONTENT
     assert response['Content-Length'] == '1024'
     assert response['Content-Type'] == 'application/pdf'
-    assert response['Content-Disposition'] == 'attachment; filename="rack_plan.pdf"'
+    assert response['Content-Disposition'] == 'attachment; filename="rack plan.pdf"'
     assert response['X-Content-Type-Options'] == 'nosniff'
     assert (
         'sandbox' in response['Content-Security-Policy'] and "default-src 'none'" in response['Content-Security-Policy']
@@ -54,14 +54,17 @@ def test_download_streams_the_file_with_safe_headers(admin_client):
     assert 'Last-Modified' in response
 
 
-def test_download_name_is_utf8_safe(admin_client):
-    attachment = make_attachment(filename='plan.txt')
-    attachment.file.name = 'netbox-attachments/plan.txt'
-    response = admin_client.get(download_url(attachment))
-    assert response['Content-Disposition'].startswith('attachment;')
-    unicode_attachment = make_attachment(filename='Ünïcode plan €.txt')
-    disposition = admin_client.get(download_url(unicode_attachment))['Content-Disposition']
-    assert "filename*=utf-8''" in disposition, disposition
+def test_download_keeps_the_original_name_utf8_safe(admin_client):
+    attachment = make_attachment(filename='Plan été €.pdf')
+    assert attachment.file.name == 'netbox-attachments/Plan_été_.pdf'  # stored under a safe name
+    disposition = admin_client.get(download_url(attachment))['Content-Disposition']
+    assert disposition == "attachment; filename*=utf-8''Plan%20%C3%A9t%C3%A9%20%E2%82%AC.pdf"
+
+
+def test_a_renamed_attachment_downloads_under_its_file_name(admin_client):
+    attachment = make_attachment(filename='scan.pdf', name='Contract with the carrier')
+    disposition = admin_client.get(download_url(attachment))['Content-Disposition']
+    assert disposition == 'attachment; filename="scan.pdf"'
 
 
 def test_content_type_comes_from_the_stored_type_not_the_client(admin_client):

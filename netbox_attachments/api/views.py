@@ -15,11 +15,11 @@ from rest_framework.viewsets import GenericViewSet
 from utilities.exceptions import AbortRequest
 
 from .. import filtersets
-from ..downloads import MissingFile, file_response
+from ..downloads import serve_attachment, serve_image
 from ..models import NetBoxAttachment, NetBoxAttachmentAssignment
 from ..scope import setting
 from ..signed_links import LinkRefused, lifetime, make_link, resolve_link
-from ..storage import guess_content_type, upload_too_large_message
+from ..storage import upload_too_large_message
 from .serializers import NetBoxAttachmentAssignmentSerializer, NetBoxAttachmentSerializer, SignedLinkSerializer
 
 # Allowance for the multipart envelope around the file (boundaries, part headers, the other form fields).
@@ -41,13 +41,6 @@ class BinaryRenderer(renderers.BaseRenderer):
 class UploadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = 'upload_too_large'
-
-
-def file_or_404(request, field_file, **kwargs):
-    try:
-        return file_response(request, field_file, inline=request.query_params.get('inline') in ('1', 'true'), **kwargs)
-    except MissingFile:
-        raise exceptions.NotFound('The file of this attachment is missing from the storage.') from None
 
 
 def signed_link_response(request, kind, obj):
@@ -130,15 +123,7 @@ class NetBoxAttachmentViewSet(NetBoxModelViewSet):
     @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
     def download(self, request, pk):
         """The file's bytes, for session or API token users who may view this attachment."""
-        attachment = self.get_object()
-        return file_or_404(
-            request,
-            attachment.file,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-            etag=attachment.sha256 or None,
-            last_modified=attachment.last_updated,
-        )
+        return serve_attachment(request, self.get_object())
 
     @SIGNED_LINK_SCHEMA
     @action(detail=True, methods=['get'], url_path='signed-link')
@@ -190,24 +175,13 @@ class ImageAttachmentFileViewSet(GenericViewSet):
     @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
     def download(self, request, pk):
         """The image's bytes, for session or API token users who may view this image attachment."""
-        image = self.get_object()
-        return file_or_404(request, image.image, **image_file_details(image))
+        return serve_image(request, self.get_object())
 
     @SIGNED_LINK_SCHEMA
     @action(detail=True, methods=['get'], url_path='signed-link')
     def signed_link(self, request, pk):
         """A URL that serves this image without session or token, for a few minutes."""
         return signed_link_response(request, 'image', self.get_object())
-
-
-def image_file_details(image):
-    return {
-        'filename': image.filename,
-        'content_type': guess_content_type(image.image.name),
-        # No content hash is stored for images: the name and modification time identify a version.
-        'etag': f'{image.pk}-{int(image.last_updated.timestamp()) if image.last_updated else 0}',
-        'last_modified': image.last_updated,
-    }
 
 
 #
@@ -240,12 +214,4 @@ class SignedDownloadView(GenericViewSet):
             obj = resolve_link(token, signed_queryset)
         except LinkRefused as refused:
             raise exceptions.PermissionDenied(str(refused)) from None
-        if isinstance(obj, NetBoxAttachment):
-            details = {
-                'filename': obj.filename,
-                'content_type': obj.content_type,
-                'etag': obj.sha256 or None,
-                'last_modified': obj.last_updated,
-            }
-            return file_or_404(request, obj.file, **details)
-        return file_or_404(request, obj.image, **image_file_details(obj))
+        return serve_attachment(request, obj) if isinstance(obj, NetBoxAttachment) else serve_image(request, obj)
