@@ -42,7 +42,7 @@ def make_link(request, kind, obj, expires_in=None):
 
 
 def resolve_link(token, queryset_for):
-    """The object a signed link serves, checked now; raises LinkRefused with the reason.
+    """The kind and object a signed link serves, checked now; raises LinkRefused with the reason.
 
     queryset_for(kind, user) gives the objects of that kind the user may view.
     """
@@ -59,4 +59,4 @@ def resolve_link(token, queryset_for):
     obj = queryset_for(kind, user).filter(pk=pk).first() if user is not None else None
     if obj is None:
         raise LinkRefused(REVOKED)
-    return obj
+    return kind, obj

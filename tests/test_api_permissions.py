@@ -90,28 +90,19 @@ def test_media_urls_apply_the_same_rule(client, attachments, role, which):
 
 
 @pytest.mark.parametrize('version', [1, 2])
-def test_media_urls_accept_api_tokens_under_the_same_rule(client, attachments, version):
+@pytest.mark.parametrize('where', ['/media/', 'download/'])
+def test_api_tokens_get_files_under_the_same_rule(client, attachments, version, where):
     from users.models import Token
+
+    def url(attachment):
+        return f'/media/{attachment.file.name}' if where == '/media/' else f'{BASE}{attachment.pk}/download/'
 
     token = Token.objects.create(user=make_user(None, VIEW, constraints=ONLY_VISIBLE), version=version)
     header = token.get_auth_header_prefix() + token.token
-    visible = client.get(f'/media/{attachments["visible"].file.name}', HTTP_AUTHORIZATION=header)
-    secret = client.get(f'/media/{attachments["secret"].file.name}', HTTP_AUTHORIZATION=header)
+    visible = client.get(url(attachments['visible']), HTTP_AUTHORIZATION=header)
     assert visible.status_code == 200 and read(visible) == b'visible bytes'
-    assert secret.status_code == 404
-    assert client.get(f'/media/{attachments["visible"].file.name}', HTTP_AUTHORIZATION='Token bad').status_code == 403
-
-
-@pytest.mark.parametrize('version', [1, 2])
-def test_downloads_accept_api_tokens_under_the_same_rule(client, attachments, version):
-    from users.models import Token
-
-    token = Token.objects.create(user=make_user(None, VIEW, constraints=ONLY_VISIBLE), version=version)
-    header = token.get_auth_header_prefix() + token.token
-    visible = client.get(f'{BASE}{attachments["visible"].pk}/download/', HTTP_AUTHORIZATION=header)
-    secret = client.get(f'{BASE}{attachments["secret"].pk}/download/', HTTP_AUTHORIZATION=header)
-    assert visible.status_code == 200 and read(visible) == b'visible bytes'
-    assert secret.status_code == 404
+    assert client.get(url(attachments['secret']), HTTP_AUTHORIZATION=header).status_code == 404
+    assert client.get(url(attachments['visible']), HTTP_AUTHORIZATION='Token bad').status_code == 403
 
 
 def test_writes_obey_constraints(client, attachments):

@@ -91,6 +91,29 @@ SIGNED_LINK_SCHEMA = extend_schema(
 )
 
 
+# What owns a file, by the kind named in signed links: its model and how its file is served.
+FILE_KINDS = {'attachment': (NetBoxAttachment, serve_attachment), 'image': (ImageAttachment, serve_image)}
+
+
+class FileActionsMixin:
+    """download/ and signed-link/ actions for a view set whose objects own a file (file_kind says which kind)."""
+
+    file_kind = None
+
+    @DOWNLOAD_SCHEMA
+    @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
+    def download(self, request, pk):
+        """The file's bytes, for session or API token users who may view this object."""
+        serve = FILE_KINDS[self.file_kind][1]
+        return serve(request, self.get_object())
+
+    @SIGNED_LINK_SCHEMA
+    @action(detail=True, methods=['get'], url_path='signed-link')
+    def signed_link(self, request, pk):
+        """A URL that serves this object's file without session or token until it expires."""
+        return signed_link_response(request, self.file_kind, self.get_object())
+
+
 #
 # Attachments
 #
@@ -101,8 +124,9 @@ SIGNED_LINK_SCHEMA = extend_schema(
     create=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
     update=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
 )
-class NetBoxAttachmentViewSet(NetBoxModelViewSet):
+class NetBoxAttachmentViewSet(FileActionsMixin, NetBoxModelViewSet):
     queryset = NetBoxAttachment.objects.all()
+    file_kind = 'attachment'
     serializer_class = NetBoxAttachmentSerializer
     filterset_class = filtersets.NetBoxAttachmentFilterSet
     field_prefetches = {
@@ -118,18 +142,6 @@ class NetBoxAttachmentViewSet(NetBoxModelViewSet):
         if limit and length and length.isdigit() and int(length) > limit + MULTIPART_OVERHEAD:
             raise UploadTooLarge(upload_too_large_message(limit))
         super().initial(request, *args, **kwargs)
-
-    @DOWNLOAD_SCHEMA
-    @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
-    def download(self, request, pk):
-        """The file's bytes, for session or API token users who may view this attachment."""
-        return serve_attachment(request, self.get_object())
-
-    @SIGNED_LINK_SCHEMA
-    @action(detail=True, methods=['get'], url_path='signed-link')
-    def signed_link(self, request, pk):
-        """A URL that serves this attachment's file without session or token, for a few minutes."""
-        return signed_link_response(request, 'attachment', self.get_object())
 
 
 #
@@ -162,26 +174,15 @@ class NetBoxAttachmentAssignmentViewSet(NetBoxModelViewSet):
 #
 
 
-class ImageAttachmentFileViewSet(GenericViewSet):
+class ImageAttachmentFileViewSet(FileActionsMixin, GenericViewSet):
     """The files of NetBox's own image attachments, under the same rules as attachments."""
 
     queryset = ImageAttachment.objects.all()
     serializer_class = SignedLinkSerializer
+    file_kind = 'image'
 
     def get_queryset(self):
         return ImageAttachment.objects.restrict(self.request.user, 'view')
-
-    @DOWNLOAD_SCHEMA
-    @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
-    def download(self, request, pk):
-        """The image's bytes, for session or API token users who may view this image attachment."""
-        return serve_image(request, self.get_object())
-
-    @SIGNED_LINK_SCHEMA
-    @action(detail=True, methods=['get'], url_path='signed-link')
-    def signed_link(self, request, pk):
-        """A URL that serves this image without session or token, for a few minutes."""
-        return signed_link_response(request, 'image', self.get_object())
 
 
 #
@@ -189,9 +190,8 @@ class ImageAttachmentFileViewSet(GenericViewSet):
 #
 
 
-def signed_queryset(kind, user):
-    model = {'attachment': NetBoxAttachment, 'image': ImageAttachment}[kind]
-    return model.objects.restrict(user, 'view')
+def viewable_files(kind, user):
+    return FILE_KINDS[kind][0].objects.restrict(user, 'view')
 
 
 class SignedDownloadView(GenericViewSet):
@@ -211,7 +211,8 @@ class SignedDownloadView(GenericViewSet):
     )
     def retrieve(self, request, token):
         try:
-            obj = resolve_link(token, signed_queryset)
+            kind, obj = resolve_link(token, viewable_files)
         except LinkRefused as refused:
             raise exceptions.PermissionDenied(str(refused)) from None
-        return serve_attachment(request, obj) if isinstance(obj, NetBoxAttachment) else serve_image(request, obj)
+        serve = FILE_KINDS[kind][1]
+        return serve(request, obj)

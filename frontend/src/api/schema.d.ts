@@ -127,7 +127,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The file's bytes, for session or API token users who may view this attachment. */
+        /** @description The file's bytes, for session or API token users who may view this object. */
         get: operations["plugins_netbox_attachments_netbox_attachments_download_retrieve"];
         put?: never;
         post?: never;
@@ -144,7 +144,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description A URL that serves this attachment's file without session or token, for a few minutes. */
+        /** @description A URL that serves this object's file without session or token until it expires. */
         get: operations["plugins_netbox_attachments_netbox_attachments_signed_link_retrieve"];
         put?: never;
         post?: never;
