@@ -311,3 +311,11 @@ def test_image_attachments_have_signed_links(client, image_attachment):
     served = client.get(response.json()['url'].removeprefix('http://testserver') + '?inline=1')
     assert served.status_code == 200 and served['Content-Disposition'].startswith('inline;')
     assert body(served)[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+def test_head_gives_the_headers_without_the_body(admin_client):
+    attachment = make_attachment(content=CONTENT)
+    response = admin_client.head(download_url(attachment))
+    assert response.status_code == 200
+    assert response['Content-Length'] == '1024' and response['ETag'] == f'"{attachment.sha256}"'
+    assert body(response) == b''
