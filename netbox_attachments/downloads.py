@@ -7,7 +7,7 @@ byte ranges (206/416), and sets headers that keep a browser from running what it
 import re
 
 from django.http import FileResponse, Http404, HttpResponse
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
 from .scope import setting
@@ -160,7 +160,7 @@ def _with_headers(response, etag, last_modified_ts, content_type, inline):
     response['X-Content-Type-Options'] = 'nosniff'
     is_pdf = content_type.split(';')[0].strip().lower() == 'application/pdf'
     response['Content-Security-Policy'] = PDF_CSP if inline and is_pdf else SANDBOX_CSP
-    # The content is per-user: shared caches must not keep it, the browser may revalidate.
+    # The content is per-user: shared caches must not keep it, the browser revalidates (ETag) before reuse. (A Vary
+    # header would say the same, but NetBox's middleware replaces every response's Vary with its own.)
     response['Cache-Control'] = 'private, no-cache'
-    patch_vary_headers(response, ('Cookie', 'Authorization'))
     return response
