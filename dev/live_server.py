@@ -1,0 +1,222 @@
+"""A real NetBox with the plugin, served by gunicorn on a free local port, for tests and benchmarks over HTTP.
+
+The in-process test client never exercises what a WSGI server does with a response (sendfile, Content-Length,
+streamed bodies, real multipart uploads) nor what real clients (requests, pynetbox) send. This helper gives code a
+running server on a fresh database of its own (a copy of a migrated one, made in a second) with the demo data, and
+stops every process it started when the block ends, also when the block raises or its caller is killed.
+
+    with live_server('netbox_attachments_live', media_root) as server:
+        requests.get(f'{server.url}/api/status/')
+
+    python dev/live_server.py netbox_attachments_live /tmp/media   # serve until Ctrl-C
+"""
+
+import ctypes
+import importlib.util
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# Databases other commands own: this helper drops and recreates its databases, so it refuses these names.
+RESERVED = {
+    'netbox_attachments_template', 'test_netbox_attachments', 'netbox_attachments_demo',
+    'postgres', 'template0', 'template1',
+}  # fmt: skip
+
+
+@dataclass
+class LiveServer:
+    url: str  # e.g. http://127.0.0.1:40123, without a trailing slash
+    pid: int  # the gunicorn master
+    media_root: Path
+    log: Path  # gunicorn's log
+    env: dict = field(repr=False)  # the environment the server runs with, for netbox commands against its database
+
+    def worker_pids(self):
+        """The gunicorn workers (the master's children) as they are now: a worker may be replaced."""
+        children = Path(f'/proc/{self.pid}/task/{self.pid}/children')
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def run_python(self, code, *args, **kwargs):
+        """Run Python code (with sys.argv[1:] = args) with Django set up against the server's database."""
+        prelude = 'import django; django.setup()\n'
+        return subprocess.run(
+            [sys.executable, '-c', prelude + code, *args], env=self.env, cwd=REPO, check=True, text=True, **kwargs
+        )
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def server_env(db_name, media_root, plugin_config=None, redis_dbs=(4, 5)):
+    return {
+        **os.environ,
+        'PYTHONPATH': str(REPO),
+        'NETBOX_CONFIGURATION': 'dev.netbox_configuration',
+        'DJANGO_SETTINGS_MODULE': 'netbox.settings',
+        'NETBOX_DB_NAME': db_name,
+        'NETBOX_MEDIA_ROOT': str(media_root),
+        'NETBOX_ATTACHMENTS_CONFIG': json.dumps(plugin_config or {}),
+        # Own Redis databases: the demo's and the tests' caches stay apart from this server's.
+        'NETBOX_REDIS_TASKS_DB': str(redis_dbs[0]),
+        'NETBOX_REDIS_CACHE_DB': str(redis_dbs[1]),
+    }
+
+
+def databases_module():
+    spec = importlib.util.spec_from_file_location('_netbox_attachments_databases', REPO / 'dev' / 'databases.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def recreate_database(env):
+    """Make the database again, migrated with the plugin and holding only the demo data.
+
+    `netbox migrate` costs about 10 s even when there is nothing to apply, so it runs only when the plugin's
+    migrations change, into `<name>_base` (made by dev/databases.py); each run copies that base in a second.
+    """
+    name = env['NETBOX_DB_NAME']
+    base = f'{name}_base'
+    if {name, base} & RESERVED:
+        raise ValueError(f'{name} belongs to another command; give live_server a database of its own')
+    databases = databases_module()
+    ready = f'{databases.plugin_stamp()}; migrated'  # written only after the migration succeeded
+    with databases.connect() as conn:
+        base_ready = databases.comment_of(conn, base) == ready
+    if not base_ready:
+        subprocess.run(
+            [sys.executable, 'dev/databases.py', 'demo'],
+            env={**env, 'NETBOX_DB_NAME': base},
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    with databases.connect() as conn:
+        if not base_ready:
+            databases.set_comment(conn, base, ready)
+        databases.drop(conn, name)
+        conn.execute(
+            psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
+                psycopg.sql.Identifier(name), psycopg.sql.Identifier(base)
+            )
+        )
+    subprocess.run([sys.executable, 'dev/demo_data.py'], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+
+
+def wait_until_up(url, process, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f'gunicorn exited with code {process.returncode} before answering')
+        try:
+            with urllib.request.urlopen(f'{url}/api/status/', timeout=5):
+                return
+        except urllib.error.HTTPError as exc:
+            if exc.code == 403:  # NetBox answers, and wants a login (LOGIN_REQUIRED, NetBox's default)
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f'gunicorn did not answer {url}/api/status/ within {timeout} s')
+
+
+def die_with_parent():
+    """In the child before exec: the kernel sends SIGTERM to gunicorn if this process dies, even by SIGKILL."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def stop(process):
+    """SIGTERM the master (gunicorn stops its workers), then SIGKILL the whole process group if anything is left."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=30)
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # the group is the server's own (start_new_session)
+    process.wait()
+
+
+@contextmanager
+def live_server(
+    db_name, media_root, *, port=None, plugin_config=None, workers=1, timeout=600, redis_dbs=(4, 5), log=None
+):
+    """Yield a LiveServer for a fresh copy of `db_name` with the demo data, storing files in `media_root`.
+
+    One sync worker by default: requests are served one at a time, and a benchmark measures that one process.
+    `timeout` is gunicorn's worker timeout (a 1 GiB upload takes longer than its default 30 s).
+    """
+    env = server_env(db_name, media_root, plugin_config, redis_dbs)
+    Path(media_root).mkdir(parents=True, exist_ok=True)
+    recreate_database(env)
+    port = port or free_port()
+    url = f'http://127.0.0.1:{port}'
+    log_path = Path(log) if log else Path(media_root).parent / f'gunicorn-{port}.log'
+    command = [
+        str(BIN / 'gunicorn'),
+        'netbox.wsgi:application',
+        '--bind', f'127.0.0.1:{port}',
+        '--workers', str(workers),
+        '--worker-class', 'sync',
+        '--timeout', str(timeout),
+        '--no-control-socket',
+        '--error-logfile', str(log_path),
+    ]  # fmt: skip
+    with open(log_path, 'ab') as log_file:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=REPO,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
+    try:
+        try:
+            wait_until_up(url, process, timeout=90)
+        except RuntimeError as exc:
+            raise RuntimeError(f'{exc}; its log:\n{log_path.read_text()[-3000:]}') from None
+        yield LiveServer(url=url, pid=process.pid, media_root=Path(media_root), log=log_path, env=env)
+    finally:
+        stop(process)
+
+
+def main():
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('db_name')
+    parser.add_argument('media_root')
+    parser.add_argument('--port', type=int)
+    parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--plugin-config', type=json.loads, help='JSON for PLUGINS_CONFIG["netbox_attachments"]')
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # runs the clean-up, as Ctrl-C does
+    with live_server(
+        args.db_name, args.media_root, port=args.port, plugin_config=args.plugin_config, workers=args.workers
+    ) as server:
+        print(f'NetBox at {server.url}/ (admin / admin), gunicorn pid {server.pid}; Ctrl-C stops it', flush=True)
+        with suppress(KeyboardInterrupt):
+            signal.pause()
+
+
+if __name__ == '__main__':
+    main()
