@@ -381,3 +381,24 @@ def test_v1_and_v2_tokens_read_and_write(client, version):
     assert listing.status_code == 200 and listing.json()['count'] == 1
     created = client.post(ATTACHMENTS, {'file': SimpleUploadedFile('a.txt', b'a')}, HTTP_AUTHORIZATION=header)
     assert created.status_code == 201, created.content
+
+
+def test_lists_show_each_rows_own_tags_in_netbox_order(admin_client):
+    first, second, bare = make_attachment(name='A'), make_attachment(name='B'), make_attachment(name='C')
+    heavy = Tag.objects.create(name='Zulu', slug='zulu', weight=10)
+    light = Tag.objects.create(name='Yankee', slug='yankee', weight=2000)
+    alpha = Tag.objects.create(name='Alpha', slug='alpha', weight=2000)
+    first.tags.add(light, heavy, alpha)
+    second.tags.add(alpha)
+    link(second, make_site()).tags.add(heavy)
+    rows = {row['name']: row for row in admin_client.get(ATTACHMENTS).json()['results']}
+    assert [t['name'] for t in rows['A']['tags']] == ['Zulu', 'Alpha', 'Yankee']
+    assert [t['name'] for t in rows['B']['tags']] == ['Alpha']
+    assert rows['C']['tags'] == []
+    [assignment] = admin_client.get(ASSIGNMENTS).json()['results']
+    assert [t['name'] for t in assignment['tags']] == ['Zulu']
+    assert [t['name'] for t in admin_client.get(f'{ATTACHMENTS}{first.pk}/').json()['tags']] == [
+        'Zulu',
+        'Alpha',
+        'Yankee',
+    ]

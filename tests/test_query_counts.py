@@ -18,10 +18,14 @@ def query_count(client, path):
 
 
 def add_linked_attachments(count, *targets):
+    from extras.models import Tag
+
+    tag, _ = Tag.objects.get_or_create(name='Counted', slug='counted')
     for _ in range(count):
         attachment = make_attachment()
+        attachment.tags.add(tag)
         for target in targets:
-            link(attachment, target)
+            link(attachment, target).tags.add(tag)
 
 
 @pytest.mark.parametrize('path', [ATTACHMENT_LIST, ASSIGNMENT_LIST])

@@ -1,19 +1,22 @@
+from collections import defaultdict
+
 from core.models import ObjectType
-from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
+from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.utils import extend_schema_field
+from extras.models import Tag, TaggedItem
 from netbox.api.exceptions import SerializerNotFound
 from netbox.api.fields import ContentTypeField
 from netbox.api.serializers import NetBoxModelSerializer, PrimaryModelSerializer
+from netbox.api.serializers.fields import NetBoxAPIHyperlinkedIdentityField, NetBoxURLHyperlinkedIdentityField
 from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
 from ..models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
 from ..scope import visible_objects
 from ..storage import check_upload_size
+from .fields import APIURLField, DownloadURLField, UIURLField
 
 NO_SUCH_OBJECT = 'No such object.'  # the same for missing and hidden objects, so IDs don't leak
-DOWNLOAD_URL_NAME = 'plugins-api:netbox_attachments-api:netboxattachment-download'
 
 
 #
@@ -43,20 +46,52 @@ def brief_parent(assignment, context):
     model = type(parent)
     if model not in cache:
         try:
-            cache[model] = get_serializer_for_model(parent)(nested=True, context=context)
+            serializer = get_serializer_for_model(parent)(nested=True, context=context)
         except SerializerNotFound:
-            cache[model] = None
+            serializer = None
+        else:
+            for name, field in list(serializer.fields.items()):
+                if type(field) in FAST_URL_FIELDS:  # NetBox's own URL fields, as declared on every serializer
+                    serializer.fields[name] = FAST_URL_FIELDS[type(field)]()
+        cache[model] = serializer
     return cache[model].to_representation(parent) if cache[model] is not None else None
 
 
-class ParentsResolvingListSerializer(serializers.ListSerializer):
-    """Lists resolve every linked object of the page at once instead of one query per row."""
+def preload_tags(items):
+    """Load the tags of a page of objects with one query.
+
+    NetBox prefetches tags through taggit, which builds a filtered query for every row while prefetching (about
+    0.4 ms a row, most of a 1,000-row list's prefetch time); the view sets leave tags out of their list prefetch and
+    this fills the same cache instead.
+    """
+    if not items:
+        return
+    by_object = defaultdict(list)
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(items[0]), object_id__in=[item.pk for item in items]
+    ).select_related('tag')
+    for tagged_item in tagged.order_by('tag__weight', 'tag__name'):
+        by_object[tagged_item.object_id].append(tagged_item.tag)
+    container = Tag.objects.all()
+    for item in items:
+        tags = container._chain()
+        tags._result_cache, tags._prefetch_done = by_object.get(item.pk, []), True
+        item._prefetched_objects_cache = getattr(item, '_prefetched_objects_cache', {})
+        item._prefetched_objects_cache.setdefault('tags', tags)
+
+
+class PageListSerializer(serializers.ListSerializer):
+    """Lists load what their rows need (tags, linked objects) for the whole page at once instead of once per row."""
 
     def to_representation(self, data):
         items = list(data.all() if hasattr(data, 'all') else data)
+        if 'tags' in self.child.fields:
+            preload_tags(items)
         resolve_parents([a for item in items for a in self.child.assignments_to_resolve(item)], self.context)
         return [self.child.to_representation(item) for item in items]
 
+
+FAST_URL_FIELDS = {NetBoxAPIHyperlinkedIdentityField: APIURLField, NetBoxURLHyperlinkedIdentityField: UIURLField}
 
 PARENT_FIELD = extend_schema_field(
     {
@@ -77,9 +112,7 @@ PARENT_FIELD = extend_schema_field(
 class AttachmentAssignmentSerializer(serializers.ModelSerializer):
     """An attachment's link, as nested in the attachment: the attachment itself is given by its ID."""
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name='plugins-api:netbox_attachments-api:netboxattachmentassignment-detail'
-    )
+    url = APIURLField()
     display = serializers.CharField(source='__str__', read_only=True)
     attachment = serializers.PrimaryKeyRelatedField(read_only=True)
     object_type = ContentTypeField(read_only=True)
@@ -100,13 +133,15 @@ class AttachmentAssignmentSerializer(serializers.ModelSerializer):
 class NetBoxAttachmentSerializer(PrimaryModelSerializer):
     """An attachment: a stored file with its metadata and its links. Created and replaced by multipart upload."""
 
+    url = APIURLField()
+    display_url = UIURLField()
     file = serializers.FileField(
         use_url=True,
         help_text='The file (multipart upload). Read: its /media/ URL, which needs a session or token.',
     )
     filename = serializers.CharField(read_only=True)
     size = serializers.IntegerField(read_only=True, allow_null=True)
-    download_url = serializers.SerializerMethodField()
+    download_url = DownloadURLField()
     assignments = serializers.SerializerMethodField()
 
     class Meta:
@@ -117,16 +152,10 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
             'last_updated',
         )  # fmt: skip
         brief_fields = ('id', 'url', 'display', 'name', 'description', 'filename', 'size', 'download_url')
-        list_serializer_class = ParentsResolvingListSerializer
+        list_serializer_class = PageListSerializer
 
     def assignments_to_resolve(self, attachment):
         return attachment.assignments.all() if 'assignments' in self.fields else ()
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_download_url(self, attachment):
-        path = reverse(DOWNLOAD_URL_NAME, kwargs={'pk': attachment.pk})
-        request = self.context.get('request')
-        return request.build_absolute_uri(path) if request is not None else path
 
     @extend_schema_field(AttachmentAssignmentSerializer(many=True))
     def get_assignments(self, attachment):
@@ -148,6 +177,8 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
 class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
     """A link from one attachment to one NetBox object. Deleting it (unlinking) keeps the attachment and its file."""
 
+    url = APIURLField()
+    display_url = UIURLField()
     attachment = NetBoxAttachmentSerializer(nested=True)
     object_type = ContentTypeField(queryset=ObjectType.objects.all())
     parent = serializers.SerializerMethodField(read_only=True)
@@ -159,7 +190,7 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
             'created', 'last_updated',
         )  # fmt: skip
         brief_fields = ('id', 'url', 'display', 'attachment', 'object_type', 'object_id')
-        list_serializer_class = ParentsResolvingListSerializer
+        list_serializer_class = PageListSerializer
         # Duplicates are refused by the model's clean() with a message people understand; the database constraint
         # still answers races (see the view set).
         validators = []

@@ -114,6 +114,17 @@ class FileActionsMixin:
         return signed_link_response(request, self.file_kind, self.get_object())
 
 
+class PageListMixin:
+    """List responses load tags themselves (see serializers.preload_tags), so the list query leaves them out."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == 'list' and 'tags' in queryset._prefetch_related_lookups:
+            lookups = [lookup for lookup in queryset._prefetch_related_lookups if lookup != 'tags']
+            queryset = queryset.prefetch_related(None).prefetch_related(*lookups)
+        return queryset
+
+
 #
 # Attachments
 #
@@ -124,7 +135,7 @@ class FileActionsMixin:
     create=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
     update=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
 )
-class NetBoxAttachmentViewSet(FileActionsMixin, NetBoxModelViewSet):
+class NetBoxAttachmentViewSet(FileActionsMixin, PageListMixin, NetBoxModelViewSet):
     queryset = NetBoxAttachment.objects.all()
     file_kind = 'attachment'
     serializer_class = NetBoxAttachmentSerializer
@@ -149,7 +160,7 @@ class NetBoxAttachmentViewSet(FileActionsMixin, NetBoxModelViewSet):
 #
 
 
-class NetBoxAttachmentAssignmentViewSet(NetBoxModelViewSet):
+class NetBoxAttachmentAssignmentViewSet(PageListMixin, NetBoxModelViewSet):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     serializer_class = NetBoxAttachmentAssignmentSerializer
     filterset_class = filtersets.NetBoxAttachmentAssignmentFilterSet
