@@ -100,6 +100,18 @@ class FileActionsMixin:
 
     file_kind = None
 
+    def get_queryset(self):
+        if self.action in ('download', 'signed_link'):
+            # Serving a file needs the row alone: no prefetched links, tags or custom fields. BaseViewSet.initial()
+            # has already restricted the queryset to what the user may view.
+            return self.queryset
+        return super().get_queryset()
+
+    def filter_queryset(self, queryset):
+        # List filters don't apply to one object's file, and building the filter set costs more than sending a
+        # small file.
+        return queryset if self.action in ('download', 'signed_link') else super().filter_queryset(queryset)
+
     @DOWNLOAD_SCHEMA
     @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
     def download(self, request, pk):
