@@ -8,7 +8,7 @@ import re
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
 from .scope import setting
 from .storage import guess_content_type
@@ -131,8 +131,15 @@ def file_response(request, field_file, *, filename, content_type, etag=None, las
     else:
         (start, end), status = byte_range, 206
     length = max(end - start + 1, 0)
-    body = BoundedFile(file, start, length)
-    response = FileResponse(body, status=status, as_attachment=not inline, filename=filename, content_type=content_type)
+    if request.method == 'HEAD':  # the same headers, and no body for the server to discard
+        file.close()
+        response = HttpResponse(status=status, content_type=content_type)
+        response['Content-Disposition'] = content_disposition_header(not inline, filename)
+    else:
+        body = BoundedFile(file, start, length)
+        response = FileResponse(
+            body, status=status, as_attachment=not inline, filename=filename, content_type=content_type
+        )
     # FileResponse measures from the current position to the end of the file; the range may end earlier.
     response['Content-Length'] = str(length)
     if status == 206:

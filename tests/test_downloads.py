@@ -319,4 +319,5 @@ def test_head_gives_the_headers_without_the_body(admin_client):
     response = admin_client.head(download_url(attachment))
     assert response.status_code == 200
     assert response['Content-Length'] == '1024' and response['ETag'] == f'"{attachment.sha256}"'
-    assert body(response) == b''
+    assert response['Content-Disposition'] == 'attachment; filename="notes.txt"'
+    assert not response.streaming and body(response) == b''
