@@ -321,3 +321,13 @@ def test_head_gives_the_headers_without_the_body(admin_client):
     assert response['Content-Length'] == '1024' and response['ETag'] == f'"{attachment.sha256}"'
     assert response['Content-Disposition'] == 'attachment; filename="notes.txt"'
     assert not response.streaming and body(response) == b''
+
+
+def test_anonymous_readers_get_no_signed_links_even_where_login_is_not_required(client, settings):
+    settings.LOGIN_REQUIRED = False
+    settings.EXEMPT_VIEW_PERMISSIONS = ['*']
+    attachment = make_attachment()
+    assert client.get(download_url(attachment)).status_code == 200  # NetBox's exemption applies to the file too
+    response = client.get(f'{BASE}netbox-attachments/{attachment.pk}/signed-link/')
+    assert response.status_code in (401, 403)
+    assert 'signed-in users and API tokens' in response.json()['detail']

@@ -44,6 +44,9 @@ class UploadTooLarge(exceptions.APIException):
 
 
 def signed_link_response(request, kind, obj):
+    if not request.user.is_authenticated:
+        # A link is bound to a user, whose permission is checked on every use; an anonymous one would never work.
+        raise exceptions.NotAuthenticated('Signed links are issued to signed-in users and API tokens only.')
     requested = request.query_params.get('expires_in')
     try:
         expires_in = int(requested) if requested else None
