@@ -15,7 +15,7 @@ from netbox.forms import (
     PrimaryModelForm,
     PrimaryModelImportForm,
 )
-from utilities.exceptions import PermissionsViolation
+from utilities.exceptions import AbortRequest, PermissionsViolation
 from utilities.forms import BOOLEAN_WITH_BLANK_CHOICES
 from utilities.forms.fields import (
     CommentField,
@@ -28,6 +28,7 @@ from utilities.forms.fields import (
 from utilities.forms.mixins import GenericObjectFormMixin
 from utilities.forms.rendering import FieldSet
 
+from .cleanup import lock_files
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment
 from .scope import object_types_in_scope, user_may_view
 from .storage import UPLOAD_FOLDER, check_upload_size
@@ -165,6 +166,10 @@ class NetBoxAttachmentImportForm(PrimaryModelImportForm):
 
     def save(self, *args, **kwargs):
         if not self.instance.pk:
+            # The orphan cleanup may be deleting this very file: wait for it, then check again.
+            lock_files()
+            if not self.instance.file.storage.exists(self.instance.file.name):
+                raise AbortRequest(_('No such file in storage: %(path)s') % {'path': self.instance.file.name})
             self.instance.refresh_file_details()
         return super().save(*args, **kwargs)
 
