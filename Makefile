@@ -14,7 +14,7 @@ DEMO_ENV := NETBOX_ROOT=$(CURDIR)/.demo NETBOX_MEDIA_ROOT=$(CURDIR)/.demo/media 
 TEST_DB := test_netbox_attachments
 TEST_ENV := NETBOX_MEDIA_ROOT=$(CURDIR)/.test-media NETBOX_REDIS_TASKS_DB=2 NETBOX_REDIS_CACHE_DB=3
 
-.PHONY: demo test manage bench bootstrap lint format api-client
+.PHONY: demo test manage bench bench-cleanup bootstrap lint format api-client
 
 ## demo: NetBox with the plugin and demo data on http://$(HOST):$(PORT)/ (PORT=8001 make demo to move it)
 demo: bootstrap
@@ -42,6 +42,10 @@ manage: bootstrap
 ## bench: transfer and list figures of the API on a real gunicorn server, with targets (bench/api_bench.py)
 bench: bootstrap
 	$(PY) bench/api_bench.py $(BENCH_ARGS)
+
+## bench-cleanup: report time and peak memory of the orphan cleanup on 100,000 files (bench/cleanup_bench.py)
+bench-cleanup: bootstrap
+	$(PY) bench/cleanup_bench.py $(BENCH_ARGS)
 
 bootstrap:
 	@dev/bootstrap.sh
