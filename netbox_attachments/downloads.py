@@ -18,7 +18,8 @@ SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'sel
 # Chrome's and Firefox's PDF viewers refuse to start inside a sandboxed document, so inline PDFs get the same
 # restrictions without the sandbox directive (the viewer runs no script of the file's own).
 PDF_CSP = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
-RANGE_PATTERN = re.compile(r'^bytes=(\d*)-(\d*)$')
+# At most 18 digits: larger numbers are no real range (and would be slow to parse), so the whole file is sent.
+RANGE_PATTERN = re.compile(r'^bytes=(\d{0,18})-(\d{0,18})$')
 
 
 class BoundedFile:
@@ -28,9 +29,10 @@ class BoundedFile:
     kernel with sendfile; servers that iterate get exactly the range.
     """
 
-    def __init__(self, file, start, length):
+    def __init__(self, file, start, length, whole):
         self._file = file
         self._remaining = length
+        self._whole = whole
         file.seek(start)
 
     def read(self, size=-1):
@@ -42,6 +44,10 @@ class BoundedFile:
         return data
 
     def __getattr__(self, name):  # fileno, seek, tell, close, name: the wrapped file's own
+        if name == 'fileno' and not self._whole:
+            # uWSGI's sendfile sends a file descriptor from offset 0 to its end, ignoring the position and
+            # Content-Length; a part is read through read() instead.
+            raise AttributeError(name)
         return getattr(self._file, name)
 
 
@@ -136,7 +142,7 @@ def file_response(request, field_file, *, filename, content_type, etag=None, las
         response = HttpResponse(status=status, content_type=content_type)
         response['Content-Disposition'] = content_disposition_header(not inline, filename)
     else:
-        body = BoundedFile(file, start, length)
+        body = BoundedFile(file, start, length, whole=status == 200)
         response = FileResponse(
             body, status=status, as_attachment=not inline, filename=filename, content_type=content_type
         )
@@ -155,7 +161,7 @@ def _range_applies(request, etag, last_modified_ts):
     if if_range.startswith('"') or if_range.startswith('W/'):
         return etag is not None and if_range == etag
     since = parse_http_date_safe(if_range)
-    return since is not None and last_modified_ts is not None and since >= last_modified_ts
+    return since is not None and since == last_modified_ts  # RFC 9110: an exact match only
 
 
 def _with_headers(response, etag, last_modified_ts, content_type, inline):

@@ -9,7 +9,6 @@ download an attachment through the API may fetch its /media/ URL with the same t
 """
 
 import posixpath
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import Http404, HttpResponseForbidden
@@ -21,8 +20,9 @@ def attachment_file_name(path):
     """The storage name a /media/ request path points at, when it is inside the attachments folder; else None."""
     if not path.startswith(settings.MEDIA_URL):
         return None
-    # Normalised as NetBox's media view does, so 'other/../netbox-attachments/x' cannot slip past.
-    name = posixpath.normpath(unquote(path[len(settings.MEDIA_URL) :])).lstrip('/')
+    # Normalised exactly as NetBox's media view does (request.path is already percent-decoded; decoding again would
+    # name a different file than the one served), so 'other/../netbox-attachments/x' cannot slip past.
+    name = posixpath.normpath(path[len(settings.MEDIA_URL) :]).lstrip('/')
     return name if name == UPLOAD_FOLDER or name.startswith(f'{UPLOAD_FOLDER}/') else None
 
 
@@ -34,6 +34,8 @@ class AttachmentMediaMiddleware:
         if (name := attachment_file_name(request.path)) is not None:
             from .models import NetBoxAttachment
 
+            if '\x00' in name:
+                raise Http404  # no stored name holds a NUL, and PostgreSQL refuses one in a query
             user = request.user
             if not user.is_authenticated and 'Authorization' in request.headers:
                 from netbox.api.authentication import TokenAuthentication

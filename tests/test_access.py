@@ -193,3 +193,16 @@ def test_users_can_use_the_api_with_a_token(client):
     link(make_attachment(name='Via token'), make_site())
     response = client.get(API, HTTP_AUTHORIZATION=f'Token {token.token}')
     assert response.status_code == 200 and response.json()['count'] == 1
+
+
+def test_media_paths_are_decoded_once_as_netbox_serves_them(client, media_root):
+    secret = make_attachment(name='Secret plan', filename='secret.txt', content=b'secret')
+    odd = media_root / 'netbox-attachments' / 'a%2F..%2Fsecret.txt'
+    odd.write_bytes(b'odd file')  # e.g. copied in for a bulk import
+    login(client, 'dcim.view_site')
+    assert client.get('/media/netbox-attachments/a%252F..%252Fsecret.txt').status_code == 404
+    assert secret.file.name == 'netbox-attachments/secret.txt'
+
+
+def test_a_nul_byte_in_a_media_path_is_a_404(admin_client):
+    assert admin_client.get('/media/netbox-attachments/a%00b').status_code == 404

@@ -123,3 +123,58 @@ def test_writes_obey_constraints(client, attachments):
     assert renamed.status_code == 403  # the result would fall outside what the user may change
     secret.refresh_from_db()
     assert secret.description == ''
+
+
+ASSIGNMENTS = '/api/plugins/netbox-attachments/netbox-attachment-assignments/'
+
+
+def test_a_link_to_a_hidden_attachment_is_refused_like_a_missing_one(client, attachments):
+    from netbox_attachments.models import NetBoxAttachmentAssignment
+
+    from .factories import make_site
+
+    site = make_site()
+    client.force_login(
+        make_user(
+            None, VIEW, 'netbox_attachments.add_netboxattachmentassignment', 'dcim.view_site', constraints=ONLY_VISIBLE
+        )
+    )
+    answers = [
+        client.post(ASSIGNMENTS, {'attachment': pk, 'object_type': 'dcim.site', 'object_id': site.pk},
+                    content_type='application/json')
+        for pk in (attachments['secret'].pk, attachments['secret'].pk + 1000)
+    ]  # fmt: skip
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].json() == answers[1].json() == {'attachment': ['No such object.']}
+    assert not NetBoxAttachmentAssignment.objects.exists()
+
+
+def test_a_link_cannot_be_moved_to_another_attachment(admin_client, attachments):
+    from .factories import link, make_site
+
+    assignment = link(attachments['visible'], make_site())
+    response = admin_client.patch(
+        f'{ASSIGNMENTS}{assignment.pk}/', {'attachment': attachments['secret'].pk}, content_type='application/json'
+    )
+    assert response.status_code == 400
+    assignment.refresh_from_db()
+    assert assignment.attachment_id == attachments['visible'].pk
+
+
+def test_nested_links_are_only_those_the_reader_may_view(client, attachments):
+    from .factories import link, make_device, make_site
+
+    site_link = link(attachments['visible'], make_site())
+    link(attachments['visible'], make_device())
+    client.force_login(
+        make_user(
+            None, VIEW, 'netbox_attachments.view_netboxattachmentassignment',
+            constraints={'netbox_attachments.netboxattachmentassignment': {'object_type__model': 'site'}},
+        )
+    )  # fmt: skip
+    detail = client.get(f'{BASE}{attachments["visible"].pk}/').json()
+    assert [a['id'] for a in detail['assignments']] == [site_link.pk]
+    client.force_login(make_user(None, VIEW))  # no permission on links at all
+    assert client.get(f'{BASE}{attachments["visible"].pk}/').json()['assignments'] == []
+    listed = client.get(BASE).json()['results']
+    assert all(row['assignments'] == [] for row in listed)

@@ -1,6 +1,7 @@
 """File bytes through the API: headers, conditional requests, byte ranges, inline display and signed links."""
 
 import time
+from datetime import timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -331,3 +332,35 @@ def test_anonymous_readers_get_no_signed_links_even_where_login_is_not_required(
     response = client.get(f'{BASE}netbox-attachments/{attachment.pk}/signed-link/')
     assert response.status_code in (401, 403)
     assert 'signed-in users and API tokens' in response.json()['detail']
+
+
+def test_absurd_range_numbers_get_the_whole_file(admin_client):
+    attachment = make_attachment(content=CONTENT)
+    response = admin_client.get(download_url(attachment), HTTP_RANGE='bytes=' + '9' * 5000 + '-')
+    assert response.status_code == 200 and body(response) == CONTENT
+
+
+def test_if_range_dates_must_match_exactly(admin_client):
+    attachment = make_attachment(content=CONTENT)
+    later = format_datetime(attachment.last_updated + timedelta(days=1), usegmt=True)
+    exact = admin_client.get(download_url(attachment))['Last-Modified']
+    assert admin_client.get(download_url(attachment), HTTP_RANGE='bytes=0-1', HTTP_IF_RANGE=later).status_code == 200
+    assert admin_client.get(download_url(attachment), HTTP_RANGE='bytes=0-1', HTTP_IF_RANGE=exact).status_code == 206
+
+
+def test_a_part_is_never_handed_to_the_server_as_a_whole_file(media_root):
+    from netbox_attachments.downloads import BoundedFile
+
+    attachment = make_attachment(content=CONTENT)
+    with open(media_root / attachment.file.name, 'rb') as file:
+        # uWSGI's sendfile would send a descriptor's whole file: only a whole-file response offers one.
+        assert hasattr(BoundedFile(file, 0, 1024, whole=True), 'fileno')
+        part = BoundedFile(file, 10, 10, whole=False)
+        assert not hasattr(part, 'fileno')
+        assert part.read() == CONTENT[10:20] and part.read() == b''
+
+
+def test_an_absurd_content_length_on_a_read_is_ignored(admin_client):
+    attachment = make_attachment(content=CONTENT)
+    response = admin_client.get(download_url(attachment), CONTENT_LENGTH='9' * 5000)
+    assert response.status_code == 200

@@ -202,16 +202,30 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
     def get_parent(self, assignment):
         return brief_parent(assignment, self.context)
 
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            # NetBox names an unknown attachment ID in its own words; validate() refuses a hidden one. Both get the
+            # same message, so the answer does not tell which IDs exist.
+            if isinstance(exc.detail, dict) and 'attachment' in exc.detail:
+                exc.detail['attachment'] = [NO_SUCH_OBJECT]
+            raise
+
     def validate(self, data):
         if self.instance is not None:
-            for field in ('object_type', 'object_id'):
+            for field in ('attachment', 'object_type', 'object_id'):
                 if field in data and data[field] != getattr(self.instance, field):
                     raise serializers.ValidationError(
-                        {field: 'The linked object of an assignment cannot change: unlink it and link again.'}
+                        {field: 'The ends of an assignment cannot change: unlink it and link again.'}
                     )
+        request = self.context.get('request')
+        attachment = data.get('attachment')
+        new_link = request is not None and attachment is not None and self.instance is None
+        if new_link and not NetBoxAttachment.objects.restrict(request.user, 'view').filter(pk=attachment.pk).exists():
+            raise serializers.ValidationError({'attachment': NO_SUCH_OBJECT})
         object_type, object_id = data.get('object_type'), data.get('object_id')
         model = object_type.model_class() if object_type is not None else None
-        request = self.context.get('request')
         known = model is not None and object_id is not None and request is not None
         if known and not visible_objects(request.user, model).filter(pk=object_id).exists():
             raise serializers.ValidationError({'object_id': NO_SUCH_OBJECT})

@@ -155,17 +155,19 @@ class NetBoxAttachmentViewSet(FileActionsMixin, PageListMixin, NetBoxModelViewSe
     file_kind = 'attachment'
     serializer_class = NetBoxAttachmentSerializer
     filterset_class = filtersets.NetBoxAttachmentFilterSet
-    field_prefetches = {
-        ('assignments',): [
-            Prefetch('assignments', queryset=NetBoxAttachmentAssignment.objects.select_related('object_type'))
-        ],
-    }
+
+    @property
+    def field_prefetches(self):
+        # The nested links are those the reader may view, as on the assignment endpoint.
+        visible = NetBoxAttachmentAssignment.objects.restrict(self.request.user, 'view').select_related('object_type')
+        return {('assignments',): [Prefetch('assignments', queryset=visible)]}
 
     def initial(self, request, *args, **kwargs):
         # Refuse an oversized upload from its Content-Length, before any of its body is read or stored.
         limit = setting('max_upload_size')
-        length = request.META.get('CONTENT_LENGTH')
-        if limit and length and length.isdigit() and int(length) > limit + MULTIPART_OVERHEAD:
+        length = request.META.get('CONTENT_LENGTH') or ''
+        is_upload = limit and request.method in ('POST', 'PUT', 'PATCH') and length.isdigit()
+        if is_upload and (len(length) > 18 or int(length) > limit + MULTIPART_OVERHEAD):
             raise UploadTooLarge(upload_too_large_message(limit))
         super().initial(request, *args, **kwargs)
 
