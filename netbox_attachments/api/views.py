@@ -64,8 +64,7 @@ def signed_link_response(request, kind, obj):
     )
 
 
-DOWNLOAD_SCHEMA = extend_schema(
-    parameters=[
+FILE_PARAMETERS = [
         OpenApiParameter(
             'inline',
             OpenApiTypes.BOOL,
@@ -73,24 +72,40 @@ DOWNLOAD_SCHEMA = extend_schema(
             'for the types listed in inline_content_types; others are always sent as a download.',
         ),
         OpenApiParameter('Range', OpenApiTypes.STR, OpenApiParameter.HEADER, description='A single byte range'),
-    ],  # fmt: skip
+]  # fmt: skip
+# NetBox's schema offers these on every GET; they mean nothing for file bytes or a signed link.
+NOT_FOR_FILES = [OpenApiParameter(name, exclude=True) for name in ('brief', 'fields', 'omit', 'format')]
+FILE_PARAMETERS += NOT_FOR_FILES
+FILE_RESPONSES = {
+    (200, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The file'),
+    (206, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The requested byte range'),
+    304: OpenApiResponse(description='Not modified (If-None-Match / If-Modified-Since)'),
+    412: OpenApiResponse(description='Precondition failed (If-Match / If-Unmodified-Since)'),
+    416: OpenApiResponse(description='The range is not satisfiable'),
+}
+DOWNLOAD_SCHEMA = extend_schema(
+    parameters=FILE_PARAMETERS,
     responses={
-        (200, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The file'),
-        (206, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The requested byte range'),
-        304: OpenApiResponse(description='Not modified (If-None-Match / If-Modified-Since)'),
-        404: OpenApiResponse(description='No such attachment, no permission to view it, or its file is missing'),
-        416: OpenApiResponse(description='The range is not satisfiable'),
+        **FILE_RESPONSES,
+        403: OpenApiResponse(description='No view permission on this kind of object at all'),
+        404: OpenApiResponse(description='No such object, no permission to view it, or its file is missing'),
     },
 )
 SIGNED_LINK_SCHEMA = extend_schema(
     parameters=[
+        *NOT_FOR_FILES,
         OpenApiParameter(
             'expires_in',
             OpenApiTypes.INT,
             description='Lifetime in seconds, at most the configured signed_link_lifetime (its default)',
         ),
     ],  # fmt: skip
-    responses={200: SignedLinkSerializer},
+    responses={
+        200: SignedLinkSerializer,
+        400: OpenApiResponse(description='expires_in is not a whole number from 1 to signed_link_lifetime'),
+        403: OpenApiResponse(description='Not signed in, or no view permission on this kind of object at all'),
+        404: OpenApiResponse(description='No such object, or no permission to view it'),
+    },
 )
 
 
@@ -231,10 +246,11 @@ class SignedDownloadView(GenericViewSet):
 
     @extend_schema(
         auth=[],
+        parameters=FILE_PARAMETERS,
         responses={
-            (200, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The file'),
-            (206, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The requested byte range'),
+            **FILE_RESPONSES,
             403: OpenApiResponse(description='The link was altered, has expired, or its user lost the permission'),
+            404: OpenApiResponse(description='The file is missing from the storage'),
         },
     )
     def retrieve(self, request, token):

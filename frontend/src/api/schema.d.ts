@@ -520,15 +520,8 @@ export interface operations {
     plugins_netbox_attachments_image_attachments_download_retrieve: {
         parameters: {
             query?: {
-                /** @description Return only brief fields for each object. */
-                brief?: boolean;
-                /** @description Comma-separated list of fields to include in the response. Example: `fields=id,name`. */
-                fields?: string;
-                format?: "binary" | "json";
                 /** @description Display in the browser instead of saving, for the types listed in inline_content_types; others are always sent as a download. */
                 inline?: boolean;
-                /** @description Comma-separated list of fields to exclude from the response. Example: `omit=description,tags`. */
-                omit?: string;
             };
             header?: {
                 /** @description A single byte range */
@@ -567,8 +560,22 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such attachment, no permission to view it, or its file is missing */
+            /** @description No view permission on this kind of object at all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, no permission to view it, or its file is missing */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Precondition failed (If-Match / If-Unmodified-Since) */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -586,14 +593,8 @@ export interface operations {
     plugins_netbox_attachments_image_attachments_signed_link_retrieve: {
         parameters: {
             query?: {
-                /** @description Return only brief fields for each object. */
-                brief?: boolean;
                 /** @description Lifetime in seconds, at most the configured signed_link_lifetime (its default) */
                 expires_in?: number;
-                /** @description Comma-separated list of fields to include in the response. Example: `fields=id,name`. */
-                fields?: string;
-                /** @description Comma-separated list of fields to exclude from the response. Example: `omit=description,tags`. */
-                omit?: string;
             };
             header?: never;
             path: {
@@ -611,6 +612,27 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SignedLink"];
                 };
+            };
+            /** @description expires_in is not a whole number from 1 to signed_link_lifetime */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or no view permission on this kind of object at all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, or no permission to view it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1412,15 +1434,8 @@ export interface operations {
     plugins_netbox_attachments_netbox_attachments_download_retrieve: {
         parameters: {
             query?: {
-                /** @description Return only brief fields for each object. */
-                brief?: boolean;
-                /** @description Comma-separated list of fields to include in the response. Example: `fields=id,name`. */
-                fields?: string;
-                format?: "binary" | "json";
                 /** @description Display in the browser instead of saving, for the types listed in inline_content_types; others are always sent as a download. */
                 inline?: boolean;
-                /** @description Comma-separated list of fields to exclude from the response. Example: `omit=description,tags`. */
-                omit?: string;
             };
             header?: {
                 /** @description A single byte range */
@@ -1459,8 +1474,22 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No such attachment, no permission to view it, or its file is missing */
+            /** @description No view permission on this kind of object at all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, no permission to view it, or its file is missing */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Precondition failed (If-Match / If-Unmodified-Since) */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1478,14 +1507,8 @@ export interface operations {
     plugins_netbox_attachments_netbox_attachments_signed_link_retrieve: {
         parameters: {
             query?: {
-                /** @description Return only brief fields for each object. */
-                brief?: boolean;
                 /** @description Lifetime in seconds, at most the configured signed_link_lifetime (its default) */
                 expires_in?: number;
-                /** @description Comma-separated list of fields to include in the response. Example: `fields=id,name`. */
-                fields?: string;
-                /** @description Comma-separated list of fields to exclude from the response. Example: `omit=description,tags`. */
-                omit?: string;
             };
             header?: never;
             path: {
@@ -1504,20 +1527,39 @@ export interface operations {
                     "application/json": components["schemas"]["SignedLink"];
                 };
             };
+            /** @description expires_in is not a whole number from 1 to signed_link_lifetime */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or no view permission on this kind of object at all */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, or no permission to view it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     plugins_netbox_attachments_signed_retrieve: {
         parameters: {
             query?: {
-                /** @description Return only brief fields for each object. */
-                brief?: boolean;
-                /** @description Comma-separated list of fields to include in the response. Example: `fields=id,name`. */
-                fields?: string;
-                format?: "binary" | "json";
-                /** @description Comma-separated list of fields to exclude from the response. Example: `omit=description,tags`. */
-                omit?: string;
+                /** @description Display in the browser instead of saving, for the types listed in inline_content_types; others are always sent as a download. */
+                inline?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description A single byte range */
+                Range?: string;
+            };
             path: {
                 token: string;
             };
@@ -1543,8 +1585,36 @@ export interface operations {
                     "*/*": string;
                 };
             };
+            /** @description Not modified (If-None-Match / If-Modified-Since) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The link was altered, has expired, or its user lost the permission */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The file is missing from the storage */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Precondition failed (If-Match / If-Unmodified-Since) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The range is not satisfiable */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };
