@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
+from core.models import ObjectType
 from django.core.files.storage import FileSystemStorage
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef
@@ -173,7 +174,9 @@ def scan(storage, *, min_age=60, excludes=(), now=None, list_broken=False, files
     )
     for record in records.order_by('pk').iterator(chunk_size=2000):
         report.records_scanned += 1
-        if record['file'] in unseen if unseen is not None else not storage.exists(record['file']):
+        if not record['file'] or (
+            record['file'] in unseen if unseen is not None else not storage.exists(record['file'])
+        ):
             report.missing_files.append(record)  # reported, never deleted: there is nothing to recover
         elif record['assigned']:
             continue
@@ -185,8 +188,6 @@ def scan(storage, *, min_age=60, excludes=(), now=None, list_broken=False, files
             report.orphan_records.append(record)
 
     by_type = NetBoxAttachmentAssignment.objects.values('object_type').annotate(count=Count('pk'))
-    from core.models import ObjectType
-
     for row in by_type:
         report.assignments_by_type[object_type_label(ObjectType.objects.get_for_id(row['object_type']))] = row['count']
 

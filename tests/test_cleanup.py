@@ -310,3 +310,10 @@ def test_the_command_line_exits_non_zero_on_error_and_zero_on_success():
     report = command()
     assert report.returncode == 0, report.stderr
     assert 'Scanned' in report.stdout
+
+
+def test_a_record_without_a_file_name_counts_as_missing(storage):
+    record = old_record(storage)
+    NetBoxAttachment.objects.filter(pk=record.pk).update(file='')
+    report = scan(storage, min_age=0)
+    assert [r['pk'] for r in report.missing_files] == [record.pk] and report.orphan_records == []
