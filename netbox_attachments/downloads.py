@@ -25,8 +25,8 @@ RANGE_PATTERN = re.compile(r'^bytes=(\d{0,18})-(\d{0,18})$')
 class BoundedFile:
     """A file positioned at a range start that reads at most `length` bytes.
 
-    It keeps fileno(), so a WSGI server that honours Content-Length (gunicorn) can still hand the range to the
-    kernel with sendfile; servers that iterate get exactly the range.
+    A whole file keeps fileno(), so the WSGI server can hand it to the kernel with sendfile; a part hides it and is
+    read through read(), since not every server honours the position and Content-Length when sending a descriptor.
     """
 
     def __init__(self, file, start, length, whole):

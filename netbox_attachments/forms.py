@@ -29,7 +29,7 @@ from utilities.forms.mixins import GenericObjectFormMixin
 from utilities.forms.rendering import FieldSet
 
 from .cleanup import lock_files
-from .models import NetBoxAttachment, NetBoxAttachmentAssignment
+from .models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment
 from .scope import object_types_in_scope, user_may_view
 from .storage import UPLOAD_FOLDER, check_upload_size
 
@@ -57,7 +57,7 @@ class InScopeObjectMixin(GenericObjectFormMixin):
         request = current_request.get()
         # Checked here as well as by the restricted selector: a link must never reveal or touch a hidden object.
         if target is not None and request is not None and not user_may_view(request.user, target):
-            self.add_error(self.scoped_object_field, _('No such object.'))
+            self.add_error(self.scoped_object_field, NO_SUCH_OBJECT)
         return cleaned_data
 
 

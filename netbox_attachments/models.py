@@ -12,6 +12,12 @@ from netbox.models import NetBoxModel, PrimaryModel
 from .scope import is_in_scope, object_type_label, visible_objects
 from .storage import attachment_upload_to, describe, guess_content_type, original_filename
 
+# One wording everywhere (forms, API, the database constraint). Missing and hidden objects read the same, so an
+# answer never tells which IDs exist.
+NO_SUCH_OBJECT = _('No such object.')
+ALREADY_LINKED = _('This attachment is already linked to this object.')
+UNIQUE_ASSIGNMENT = 'netbox_attachments_unique_assignment'
+
 
 class NetBoxAttachment(PrimaryModel):
     """A stored file with its metadata. It exists on its own: assignments link it to any number of objects."""
@@ -116,8 +122,8 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         constraints = (
             models.UniqueConstraint(
                 fields=('attachment', 'object_type', 'object_id'),
-                name='netbox_attachments_unique_assignment',
-                violation_error_message=_('This attachment is already linked to this object.'),
+                name=UNIQUE_ASSIGNMENT,
+                violation_error_message=ALREADY_LINKED,
             ),
         )
         verbose_name = _('attachment assignment')
@@ -159,7 +165,7 @@ class NetBoxAttachmentAssignment(NetBoxModel):
             if not is_in_scope(model):
                 raise ValidationError({'object_type': _('This object type is not permitted for attachments.')})
             if self.object_id is not None and not model._default_manager.filter(pk=self.object_id).exists():
-                raise ValidationError({'object_id': _('No such object.')})
+                raise ValidationError({'object_id': NO_SUCH_OBJECT})
         # The form and API don't validate this constraint themselves (object_type/object_id may not be form
         # fields), so it is checked here for every path; the database constraint still answers races.
         duplicates = (
@@ -170,7 +176,7 @@ class NetBoxAttachmentAssignment(NetBoxModel):
             .exclude(pk=self.pk)
         )
         if self.attachment_id and self.object_type_id and duplicates.exists():
-            raise ValidationError(_('This attachment is already linked to this object.'))
+            raise ValidationError(ALREADY_LINKED)
 
     def _target_changed(self):
         if self._state.adding:

@@ -11,13 +11,10 @@ from netbox.api.serializers.fields import NetBoxAPIHyperlinkedIdentityField, Net
 from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
-from ..models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
+from ..models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
 from ..scope import visible_objects
 from ..storage import check_upload_size
 from .fields import APIURLField, DownloadURLField, UIURLField
-
-NO_SUCH_OBJECT = 'No such object.'  # the same for missing and hidden objects, so IDs don't leak
-
 
 #
 # Linked objects ("parents")

@@ -16,7 +16,7 @@ from utilities.exceptions import AbortRequest
 
 from .. import filtersets
 from ..downloads import serve_attachment, serve_image
-from ..models import NetBoxAttachment, NetBoxAttachmentAssignment
+from ..models import ALREADY_LINKED, UNIQUE_ASSIGNMENT, NetBoxAttachment, NetBoxAttachmentAssignment
 from ..scope import setting
 from ..signed_links import LinkRefused, lifetime, make_link, resolve_link
 from ..storage import upload_too_large_message
@@ -24,7 +24,8 @@ from .serializers import NetBoxAttachmentAssignmentSerializer, NetBoxAttachmentS
 
 # Allowance for the multipart envelope around the file (boundaries, part headers, the other form fields).
 MULTIPART_OVERHEAD = 1024 * 1024
-DUPLICATE_CONSTRAINT = 'netbox_attachments_unique_assignment'
+# The actions that serve one object's file, which need none of the list machinery.
+FILE_ACTIONS = ('download', 'signed_link')
 
 
 class BinaryRenderer(renderers.BaseRenderer):
@@ -119,7 +120,7 @@ class FileActionsMixin:
     file_kind = None
 
     def get_queryset(self):
-        if self.action in ('download', 'signed_link'):
+        if self.action in FILE_ACTIONS:
             # Serving a file needs the row alone: no prefetched links, tags or custom fields. BaseViewSet.initial()
             # has already restricted the queryset to what the user may view.
             return self.queryset
@@ -128,7 +129,7 @@ class FileActionsMixin:
     def filter_queryset(self, queryset):
         # List filters don't apply to one object's file, and building the filter set costs more than sending a
         # small file.
-        return queryset if self.action in ('download', 'signed_link') else super().filter_queryset(queryset)
+        return queryset if self.action in FILE_ACTIONS else super().filter_queryset(queryset)
 
     @DOWNLOAD_SCHEMA
     @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
@@ -207,8 +208,8 @@ class NetBoxAttachmentAssignmentViewSet(PageListMixin, NetBoxModelViewSet):
         try:
             super().perform_create(serializer)
         except IntegrityError as exc:
-            if DUPLICATE_CONSTRAINT in str(exc):
-                raise AbortRequest('This attachment is already linked to this object.') from None
+            if UNIQUE_ASSIGNMENT in str(exc):
+                raise AbortRequest(str(ALREADY_LINKED)) from None
             raise
 
 
