@@ -20,6 +20,8 @@ class NetBoxAttachmentsConfig(PluginConfig):
     min_version = '4.7.0'
     # NetBox's /media/ view would serve attachment files to any logged-in user; this applies the download rule.
     middleware = ['netbox_attachments.middleware.AttachmentMediaMiddleware']
+    # Loads the React bundles; the plugin gives it its configuration itself (see bundles.py).
+    django_apps = ['webpack_loader']
     default_settings = {
         # 'app': scope_filter lists app labels and every model of those apps with a detail page may have
         # attachments. 'model': scope_filter lists single models as 'app_label.model'.
@@ -54,8 +56,10 @@ class NetBoxAttachmentsConfig(PluginConfig):
     def ready(self):
         super().ready()
         from . import checks, signals  # noqa: F401  (both register themselves on import)
+        from .bundles import register_webpack_config
         from .views import register_object_tabs
 
+        register_webpack_config()
         register_object_tabs()
 
 

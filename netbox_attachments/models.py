@@ -6,6 +6,7 @@ from collections import defaultdict
 from core.models import ObjectType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from netbox.models import NetBoxModel, PrimaryModel
 
@@ -189,6 +190,21 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         objectchange = super().to_objectchange(action)
         objectchange.related_object = self.parent
         return objectchange
+
+
+def assignment_count():
+    """Annotation: how many objects each attachment is linked to, across the whole system.
+
+    A correlated subquery rather than Count(): it adds no join or GROUP BY to the queries it annotates.
+    """
+    links = (
+        NetBoxAttachmentAssignment.objects.filter(attachment=models.OuterRef('pk'))
+        .order_by()
+        .values('attachment')
+        .annotate(count=models.Count('*'))
+        .values('count')
+    )
+    return Coalesce(models.Subquery(links, output_field=models.IntegerField()), 0)
 
 
 def broken_object_type_ids():

@@ -28,6 +28,11 @@ menu = PluginMenu(
                     ),
                 ),
                 PluginMenuItem(
+                    link='plugins:netbox_attachments:netboxattachment_manager',
+                    link_text=_('Manager'),
+                    permissions=['netbox_attachments.view_netboxattachment'],
+                ),
+                PluginMenuItem(
                     link='plugins:netbox_attachments:netboxattachmentassignment_list',
                     link_text=_('Assignments'),
                     permissions=['netbox_attachments.view_netboxattachmentassignment'],

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from netbox.plugins import PluginTemplateExtension
 
+from .bundles import widget_context
 from .scope import display_mode, is_in_scope, setting
 
 
@@ -28,6 +29,7 @@ class ObjectAttachments(PluginTemplateExtension):
         context = self._context()
         if context is None or not context['can_view'] or display_mode(type(self.context['object'])) != position:
             return ''
+        context.update(widget_context(self.context['request'], self.context['object']))
         return self.render('netbox_attachments/inc/object_panel.html', extra_context=context)
 
     def buttons(self):

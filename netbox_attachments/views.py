@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +13,7 @@ from netbox.views import generic
 from utilities.views import ConditionalLoginRequiredMixin, ViewTab, get_default_template, register_model_view
 
 from . import filtersets, forms, tables
+from .bundles import bundles_built, manager_config, widget_context
 from .downloads import serve_attachment
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
 from .scope import DISPLAY_TAB, display_mode, is_in_scope, visible_objects
@@ -122,6 +124,7 @@ class ObjectAttachmentsTabView(ConditionalLoginRequiredMixin, View):
             'netbox_attachments/object_tab.html',
             {
                 **object_attachments_context(request, obj, 'attachments-table'),
+                **widget_context(request, obj),
                 'base_template': get_default_template(model),
                 'tab': self.tab,
             },
@@ -162,6 +165,17 @@ class ObjectAttachmentsPanelView(ConditionalLoginRequiredMixin, View):
 #
 # Attachments
 #
+
+
+@register_model_view(NetBoxAttachment, 'manager', path='manager', detail=False)
+class NetBoxAttachmentManagerView(ConditionalLoginRequiredMixin, View):
+    """The attachment manager: the React page for every attachment (search, upload, preview, link, delete)."""
+
+    def get(self, request):
+        if not request.user.has_perm('netbox_attachments.view_netboxattachment'):
+            raise PermissionDenied
+        config = manager_config(request) if bundles_built() else None
+        return render(request, 'netbox_attachments/manager.html', {'manager_config': config})
 
 
 @register_model_view(NetBoxAttachment, 'list', path='', detail=False)

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from core.models import ObjectType
 from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from extras.models import Tag, TaggedItem
 from netbox.api.exceptions import SerializerNotFound
@@ -140,13 +141,17 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
     size = serializers.IntegerField(read_only=True, allow_null=True)
     download_url = DownloadURLField()
     assignments = serializers.SerializerMethodField()
+    assignment_count = serializers.SerializerMethodField(
+        help_text='Objects this attachment is linked to across the whole system, including links the reader may not '
+        'view: deleting the attachment removes all of them'
+    )
 
     class Meta:
         model = NetBoxAttachment
         fields = (
             'id', 'url', 'display_url', 'display', 'name', 'description', 'file', 'filename', 'size', 'content_type',
-            'sha256', 'download_url', 'assignments', 'comments', 'owner', 'tags', 'custom_fields', 'created',
-            'last_updated',
+            'sha256', 'download_url', 'assignments', 'assignment_count', 'comments', 'owner', 'tags', 'custom_fields',
+            'created', 'last_updated',
         )  # fmt: skip
         brief_fields = ('id', 'url', 'display', 'name', 'description', 'filename', 'size', 'download_url')
         list_serializer_class = PageListSerializer
@@ -161,6 +166,12 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
         if not hasattr(self, '_assignment_serializer'):  # one for all rows: building serializers is the costly part
             self._assignment_serializer = AttachmentAssignmentSerializer(context=self.context)
         return [self._assignment_serializer.to_representation(a) for a in assignments]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_assignment_count(self, attachment):
+        # Lists and details annotate it; a freshly created or updated attachment is counted here.
+        count = getattr(attachment, 'assignment_count', None)
+        return attachment.assignments.count() if count is None else count
 
     def validate_file(self, file):
         return check_upload_size(file)

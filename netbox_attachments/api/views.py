@@ -16,7 +16,13 @@ from utilities.exceptions import AbortRequest
 
 from .. import filtersets
 from ..downloads import serve_attachment, serve_image
-from ..models import ALREADY_LINKED, UNIQUE_ASSIGNMENT, NetBoxAttachment, NetBoxAttachmentAssignment
+from ..models import (
+    ALREADY_LINKED,
+    UNIQUE_ASSIGNMENT,
+    NetBoxAttachment,
+    NetBoxAttachmentAssignment,
+    assignment_count,
+)
 from ..scope import setting
 from ..signed_links import LinkRefused, lifetime, make_link, resolve_link
 from ..storage import upload_too_large_message
@@ -171,6 +177,15 @@ class NetBoxAttachmentViewSet(FileActionsMixin, PageListMixin, NetBoxModelViewSe
     file_kind = 'attachment'
     serializer_class = NetBoxAttachmentSerializer
     filterset_class = filtersets.NetBoxAttachmentFilterSet
+    ordering_fields = (
+        'id', 'name', 'description', 'size', 'content_type', 'created', 'last_updated', 'assignment_count',
+    )  # fmt: skip
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in FILE_ACTIONS:  # a download needs the file only
+            return queryset
+        return queryset.annotate(assignment_count=assignment_count())
 
     @property
     def field_prefetches(self):

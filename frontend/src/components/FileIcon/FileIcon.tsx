@@ -1,0 +1,18 @@
+import { THUMBNAIL_MAX_BYTES, iconFor, inlineUrl, previewKind } from '../../utils/files';
+
+interface Props {
+  contentType: string;
+  filename: string;
+  size: number | null;
+  downloadUrl: string;
+  inlineContentTypes: string[];
+}
+
+/** A small thumbnail for images the server shows inline, an icon for everything else. */
+export function FileIcon({ contentType, filename, size, downloadUrl, inlineContentTypes }: Props) {
+  const image = previewKind(contentType, filename, inlineContentTypes) === 'image';
+  if (image && size !== null && size <= THUMBNAIL_MAX_BYTES) {
+    return <img className="netbox-attachments-thumb" src={inlineUrl(downloadUrl)} alt="" loading="lazy" />;
+  }
+  return <i className={`mdi ${iconFor(contentType, filename)} netbox-attachments-icon text-secondary`} aria-hidden="true" />;
+}
