@@ -14,7 +14,7 @@ DEMO_ENV := NETBOX_ROOT=$(CURDIR)/.demo NETBOX_MEDIA_ROOT=$(CURDIR)/.demo/media 
 TEST_DB := test_netbox_attachments
 TEST_ENV := NETBOX_MEDIA_ROOT=$(CURDIR)/.test-media NETBOX_REDIS_TASKS_DB=2 NETBOX_REDIS_CACHE_DB=3
 
-.PHONY: demo test manage bench bench-cleanup bootstrap lint format api-client
+.PHONY: demo test manage bench bench-cleanup bootstrap lint format api-client release
 
 ## demo: NetBox with the plugin and demo data on http://$(HOST):$(PORT)/ (PORT=8001 make demo to move it)
 demo: bootstrap
@@ -22,10 +22,14 @@ demo: bootstrap
 	$(DEMO_ENV) $(PY) dev/demo_data.py
 	$(DEMO_ENV) $(VENV)/bin/netbox runserver --insecure --noreload $(HOST):$(PORT)
 
-## test: lint, then every test against real PostgreSQL and Redis
+## test: lint, then every test: front-end unit tests and bundle budget, then Python against real PostgreSQL and Redis
 test: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	npm run --silent typecheck
+	npm run --silent lint
+	npm run --silent test:unit
+	node frontend/scripts/bundle-size.mjs
 	$(TEST_ENV) $(PY) dev/databases.py test
 	$(TEST_ENV) NETBOX_DB_NAME=$(TEST_DB) dev/api_client.sh check
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
@@ -47,11 +51,15 @@ bench: bootstrap
 bench-cleanup: bootstrap
 	$(PY) bench/cleanup_bench.py $(BENCH_ARGS)
 
+## release: the wheel, with the built front end in it, in dist/ (dev/release.sh)
+release: bootstrap
+	dev/release.sh dist
+
 bootstrap:
 	@dev/bootstrap.sh
 
 lint:
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && npm run --silent lint
 
 format:
-	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format . && npm run --silent format

@@ -99,7 +99,22 @@ the front end and the generated API types. Install it (e.g. 'apt-get install nod
     fi
 }
 
+build_frontend() {
+    # Rebuild the bundles when the front end's sources or the lock file change (the build output is not committed).
+    local hash stamp
+    hash=$(find frontend package.json package-lock.json -type f -not -path '*/node_modules/*' -print0 | sort -z \
+        | xargs -0 sha256sum | sha256sum | cut -c1-16)
+    stamp="node_modules/.frontend-built-$hash"
+    if [ ! -f "$stamp" ] || [ ! -f netbox_attachments/webpack-stats.json ]; then
+        say "Building the front end (webpack)"
+        npm run --silent build
+        rm -f node_modules/.frontend-built-*
+        touch "$stamp"
+    fi
+}
+
 setup_venv
 setup_node
+build_frontend
 ensure_postgres
 ensure_redis

@@ -36,10 +36,9 @@ export default (_env, argv) => {
         },
       ],
     },
-    plugins: [
-      new BundleTracker({ path: pluginDir, filename: 'webpack-stats.json', relativePath: true }),
-    ],
+    plugins: [new BundleTracker({ path: pluginDir, filename: 'webpack-stats.json', relativePath: true })],
     devtool: production ? false : 'eval-source-map',
+    stats: 'errors-warnings',
     performance: { hints: false }, // scripts/bundle-size.mjs checks the budget that matters: gzipped bytes per page
     optimization: { splitChunks: { chunks: 'async' } },
   };

@@ -61,9 +61,38 @@ def test_attachment_representation_has_every_documented_field(admin_client):
     body = admin_client.get(f'{ATTACHMENTS}{attachment.pk}/').json()
     expected = {
         'id', 'url', 'display', 'name', 'description', 'file', 'size', 'comments', 'tags', 'custom_fields',
-        'created', 'last_updated', 'owner', 'download_url', 'assignments', 'content_type', 'sha256', 'filename',
+        'created', 'last_updated', 'owner', 'download_url', 'assignments', 'assignment_count', 'content_type',
+        'sha256', 'filename',
     }  # fmt: skip
     assert expected <= set(body)
+
+
+def test_assignment_count_counts_every_link_even_those_the_reader_may_not_view(client):
+    attachment = make_attachment()
+    link(attachment, make_device())
+    link(attachment, make_site(name='Hidden'))
+    client.force_login(
+        make_user(None, *VIEW_ALL, constraints={'netbox_attachments.netboxattachmentassignment': {'object_id': 0}})
+    )
+    body = client.get(f'{ATTACHMENTS}{attachment.pk}/').json()
+    assert body['assignments'] == [] and body['assignment_count'] == 2
+    [row] = client.get(ATTACHMENTS).json()['results']
+    assert row['assignment_count'] == 2
+
+
+def test_a_new_attachment_reports_no_links(admin_client):
+    assert upload(admin_client).json()['assignment_count'] == 0
+
+
+def test_attachments_can_be_ordered_by_their_link_count(admin_client):
+    many, one, none = make_attachment(name='many'), make_attachment(name='one'), make_attachment(name='none')
+    for obj in (make_device(), make_site()):
+        link(many, obj)
+    link(one, make_device())
+    names = [row['name'] for row in admin_client.get(f'{ATTACHMENTS}?ordering=-assignment_count').json()['results']]
+    assert names == ['many', 'one', 'none']
+    names = [row['name'] for row in admin_client.get(f'{ATTACHMENTS}?ordering=assignment_count').json()['results']]
+    assert names == ['none', 'one', 'many']
 
 
 def test_assignments_are_nested_with_their_linked_objects(admin_client):

@@ -28,16 +28,22 @@ for (const [entry, files] of Object.entries(stats.chunks)) {
   rows.push({ name: `${entry} (initial)`, raw, gzip, budget: BUDGETS[entry] });
 }
 const walk = (dir) =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? walk(path.join(dir, d.name)) : [path.relative(distDir, path.join(dir, d.name))]);
-for (const file of walk(distDir).filter((f) => f.endsWith('.js') && !initial.has(f)).sort()) {
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) =>
+      d.isDirectory() ? walk(path.join(dir, d.name)) : [path.relative(distDir, path.join(dir, d.name))],
+    );
+for (const file of walk(distDir)
+  .filter((f) => f.endsWith('.js') && !initial.has(f))
+  .sort()) {
   rows.push({ name: `  lazy ${file}`, ...measure(file) });
 }
 
 console.log(`${'bundle'.padEnd(52)}${'raw'.padStart(9)}${'gzip'.padStart(9)}   budget (gzip)`);
 let over = false;
 for (const row of rows) {
-  const verdict = row.budget === undefined ? '' : row.gzip <= row.budget ? `${kb(row.budget)}  ok` : `${kb(row.budget)}  OVER`;
+  const verdict =
+    row.budget === undefined ? '' : row.gzip <= row.budget ? `${kb(row.budget)}  ok` : `${kb(row.budget)}  OVER`;
   over ||= row.budget !== undefined && row.gzip > row.budget;
   console.log(`${row.name.padEnd(52)}${kb(row.raw)}${kb(row.gzip)}   ${verdict}`);
 }

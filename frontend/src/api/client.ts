@@ -52,7 +52,8 @@ function messagesOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(messagesOf);
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([field, inner]) => {
-      const label = field === 'detail' || field === 'non_field_errors' || field === '__all__' ? '' : FIELD_LABELS[field] ?? field;
+      const label =
+        field === 'detail' || field === 'non_field_errors' || field === '__all__' ? '' : (FIELD_LABELS[field] ?? field);
       return messagesOf(inner).map((message) => (label ? `${label}: ${message}` : message));
     });
   }
@@ -62,7 +63,8 @@ function messagesOf(value: unknown): string[] {
 /** Turns an error response (DRF's {field: [messages]}, {detail}, a bulk list, or plain text) into one sentence. */
 export function describeError(status: number, body: unknown): string {
   if (status === 0) return 'The server could not be reached. Check the connection and try again.';
-  const messages = [...new Set(messagesOf(body))].filter(Boolean);
+  // openapi-fetch hands over the raw text of a body that is not JSON, such as a proxy's or Django's HTML error page.
+  const messages = [...new Set(messagesOf(typeof body === 'string' ? parseBody(body) : body))].filter(Boolean);
   if (messages.length) return messages.join(' ');
   if (status === 403) return 'You do not have permission to do this.';
   if (status === 404) return 'Not found: it may have been deleted meanwhile.';
@@ -97,7 +99,8 @@ export function createApi(config: Pick<CommonConfig, 'basePath' | 'csrfToken'>, 
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiError(0, describeError(0, null));
     }
-    if (!result.response.ok) throw new ApiError(result.response.status, describeError(result.response.status, result.error));
+    if (!result.response.ok)
+      throw new ApiError(result.response.status, describeError(result.response.status, result.error));
     return result.data as T;
   }
 
@@ -120,7 +123,9 @@ export function createApi(config: Pick<CommonConfig, 'basePath' | 'csrfToken'>, 
       unwrap<AttachmentPage>(client.GET(ATTACHMENTS, { params: { query }, signal })),
 
     getAttachment: (id: number) =>
-      unwrap<Attachment>(client.GET('/api/plugins/netbox-attachments/netbox-attachments/{id}/', { params: { path: { id } } })),
+      unwrap<Attachment>(
+        client.GET('/api/plugins/netbox-attachments/netbox-attachments/{id}/', { params: { path: { id } } }),
+      ),
 
     deleteAttachment: (id: number) =>
       unwrap<unknown>(
@@ -136,11 +141,11 @@ export function createApi(config: Pick<CommonConfig, 'basePath' | 'csrfToken'>, 
 
     /** Links one attachment to several objects in one all-or-nothing request. */
     linkMany: (attachment: number, objectType: string, objectIds: number[]) =>
+      // The endpoint takes a list for bulk creation; the generated types describe the single form only.
       unwrap<Assignment[]>(
         client.POST('/api/plugins/netbox-attachments/netbox-attachment-assignments/', {
-          // The endpoint takes a list for bulk creation; the generated type describes the single form only.
           body: objectIds.map((id) => ({ attachment, object_type: objectType, object_id: id })) as never,
-        }),
+        }) as unknown as Promise<{ data?: Assignment[]; error?: unknown; response: Response }>,
       ),
 
     unlink: (assignmentId: number) =>
@@ -161,7 +166,8 @@ export function createApi(config: Pick<CommonConfig, 'basePath' | 'csrfToken'>, 
       } catch {
         throw new ApiError(0, describeError(0, null));
       }
-      if (!response.ok) throw new ApiError(response.status, describeError(response.status, parseBody(await response.text())));
+      if (!response.ok)
+        throw new ApiError(response.status, describeError(response.status, parseBody(await response.text())));
       const range = response.headers.get('Content-Range'); // "bytes 0-99/1234"
       const total = range ? Number(range.split('/')[1]) : NaN;
       const text = new TextDecoder('utf-8', { fatal: false }).decode(await response.arrayBuffer());
@@ -170,9 +176,10 @@ export function createApi(config: Pick<CommonConfig, 'basePath' | 'csrfToken'>, 
 
     searchObjects: (apiUrl: string, q: string, limit = 20) => netboxList(apiUrl, { q, brief: 1, limit }),
 
-    listTags: () => netboxList(`${config.basePath}/api/extras/tags/`, { brief: 1, limit: 1000 }) as Promise<
-      (BriefObject & { slug?: string; name?: string })[]
-    >,
+    listTags: () =>
+      netboxList(`${config.basePath}/api/extras/tags/`, { brief: 1, limit: 1000 }) as Promise<
+        (BriefObject & { slug?: string; name?: string })[]
+      >,
 
     /** Stores one file as a new attachment; the link to an object is a second call, made by the caller. */
     upload(file: File, { onProgress, signal }: UploadOptions = {}): Promise<Attachment> {

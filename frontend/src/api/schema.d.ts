@@ -320,6 +320,8 @@ export interface components {
         };
         /** @description An attachment: a stored file with its metadata and its links. Created and replaced by multipart upload. */
         NetBoxAttachment: {
+            /** @description Objects this attachment is linked to across the whole system, including links the reader may not view: deleting the attachment removes all of them */
+            readonly assignment_count: number;
             readonly assignments: components["schemas"]["AttachmentAssignment"][];
             comments?: string;
             /** @description Media type derived from the file name */

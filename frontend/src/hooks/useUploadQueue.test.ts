@@ -25,7 +25,13 @@ describe('useUploadQueue', () => {
     const { result } = renderHook(() => useUploadQueue({ api, maxUploadSize: null }));
     act(() => result.current.add([1, 2, 3, 4, 5].map((n) => fileOf(`f${n}.txt`, 10))));
     await waitFor(() => expect(uploads).toHaveLength(CONCURRENT_UPLOADS));
-    expect(result.current.items.map((i) => i.status)).toEqual(['uploading', 'uploading', 'uploading', 'queued', 'queued']);
+    expect(result.current.items.map((i) => i.status)).toEqual([
+      'uploading',
+      'uploading',
+      'uploading',
+      'queued',
+      'queued',
+    ]);
     await act(async () => void uploads[0].finish());
     await waitFor(() => expect(uploads).toHaveLength(4));
     expect(result.current.items[0].status).toBe('done');
@@ -80,7 +86,10 @@ describe('useUploadQueue', () => {
     act(() => result.current.add([fileOf('big.iso', 2 * MB), fileOf('ok.txt', 10)]));
     await waitFor(() => expect(uploads).toHaveLength(1));
     expect(uploads[0].file.name).toBe('ok.txt');
-    expect(result.current.items[0]).toMatchObject({ status: 'error', error: 'Too large: 2.0 MB, and the limit is 1.0 MB.' });
+    expect(result.current.items[0]).toMatchObject({
+      status: 'error',
+      error: 'Too large: 2.0 MB, and the limit is 1.0 MB.',
+    });
   });
 
   it('links each stored file, and says so when the link is refused', async () => {

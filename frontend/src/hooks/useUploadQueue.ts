@@ -27,7 +27,9 @@ function reducer(items: UploadItem[], action: Action): UploadItem[] {
     case 'update':
       return items.map((item) => (item.key === action.key ? { ...item, ...action.changes } : item));
     case 'clear':
-      return items.filter((item) => item.status === 'queued' || item.status === 'uploading' || item.status === 'linking');
+      return items.filter(
+        (item) => item.status === 'queued' || item.status === 'uploading' || item.status === 'linking',
+      );
   }
 }
 
@@ -57,10 +59,16 @@ let nextKey = 1;
 export function useUploadQueue({ api, maxUploadSize, afterUpload, onStored }: UploadQueueOptions) {
   const [items, dispatch] = useReducer(reducer, []);
   const controllers = useRef(new Map<number, AbortController>());
+  // The latest callbacks, for uploads that finish after a re-render.
   const callbacks = useRef({ afterUpload, onStored });
-  callbacks.current = { afterUpload, onStored };
+  useEffect(() => {
+    callbacks.current = { afterUpload, onStored };
+  });
 
-  const update = useCallback((key: number, changes: Partial<UploadItem>) => dispatch({ type: 'update', key, changes }), []);
+  const update = useCallback(
+    (key: number, changes: Partial<UploadItem>) => dispatch({ type: 'update', key, changes }),
+    [],
+  );
 
   const run = useCallback(
     async (item: UploadItem) => {

@@ -3,7 +3,14 @@
 // The real API is exercised by the Python tests and the browser suite.
 import { vi } from 'vitest';
 
-import { ApiError, type Api, type Attachment, type AttachmentQuery, type BriefObject, type UploadOptions } from '../api/client';
+import {
+  ApiError,
+  type Api,
+  type Attachment,
+  type AttachmentQuery,
+  type BriefObject,
+  type UploadOptions,
+} from '../api/client';
 import type { WidgetConfig } from '../config';
 
 export interface PendingUpload {
@@ -41,8 +48,10 @@ export function makeAttachment(fields: Partial<Attachment> & { name: string }): 
   } as Attachment;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export function createFakeApi(initial: Attachment[] = []) {
-  const attachments = new Map(initial.map((a) => [a.id, structuredClone(a)]));
+  const attachments = new Map(initial.map((a) => [a.id, structuredClone(a) as Mutable<Attachment>]));
   const uploads: PendingUpload[] = [];
   let nextLink = 1000;
 
@@ -78,12 +87,15 @@ export function createFakeApi(initial: Attachment[] = []) {
       if (query.object_id) {
         results = results.filter((a) => a.assignments.some((l) => query.object_id!.includes(l.object_id)));
       }
-      if (query.has_assignments !== undefined) results = results.filter((a) => a.assignment_count > 0 === query.has_assignments);
+      if (query.has_assignments !== undefined)
+        results = results.filter((a) => a.assignment_count > 0 === query.has_assignments);
       const offset = query.offset ?? 0;
       const page = results.slice(offset, offset + (query.limit ?? 50));
       return { count: results.length, results: structuredClone(page) };
     }),
-    link: vi.fn(async (attachmentId: number, objectType: string, objectId: number) => link(attachmentId, objectType, objectId)),
+    link: vi.fn(async (attachmentId: number, objectType: string, objectId: number) =>
+      link(attachmentId, objectType, objectId),
+    ),
     linkMany: vi.fn(async (attachmentId: number, objectType: string, objectIds: number[]) =>
       objectIds.map((id) => link(attachmentId, objectType, id)),
     ),
@@ -112,7 +124,7 @@ export function createFakeApi(initial: Attachment[] = []) {
             progress: (loaded) => options.onProgress?.(loaded, file.size),
             finish: () => {
               const attachment = makeAttachment({ name: file.name, filename: file.name, size: file.size });
-              attachments.set(attachment.id, attachment);
+              attachments.set(attachment.id, attachment as Mutable<Attachment>);
               resolve(structuredClone(attachment));
               return attachment;
             },
@@ -149,4 +161,27 @@ export function widgetConfig(overrides: Partial<WidgetConfig> = {}): WidgetConfi
 
 export function fileOf(name: string, size: number, type = 'text/plain'): File {
   return new File([new Uint8Array(size)], name, { type });
+}
+
+let nextLinkId = 5000;
+
+/** One entry of an attachment's `assignments`; a null `display` stands for an object that is gone or hidden. */
+export function linkOf(
+  attachmentId: number,
+  objectType: string,
+  objectId: number,
+  display: string | null = `${objectType} ${objectId}`,
+): Attachment['assignments'][number] {
+  return {
+    id: nextLinkId++,
+    url: '',
+    display: '',
+    attachment: attachmentId,
+    object_type: objectType,
+    object_id: objectId,
+    parent:
+      display === null ? null : { id: objectId, display, display_url: `http://netbox.test/${objectType}/${objectId}/` },
+    created: null,
+    last_updated: null,
+  } as Attachment['assignments'][number];
 }

@@ -12,7 +12,8 @@ const TEXT_TYPES = new Set([
   'application/sql',
   'image/svg+xml',
 ]);
-const TEXT_EXTENSIONS = /\.(txt|log|cfg|conf|ini|csv|tsv|json|ya?ml|xml|md|toml|py|sh|svg|html?|j2|tmpl|rsc|diff|patch)$/i;
+const TEXT_EXTENSIONS =
+  /\.(txt|log|cfg|conf|ini|csv|tsv|json|ya?ml|xml|md|toml|py|sh|svg|html?|j2|tmpl|rsc|diff|patch)$/i;
 
 export type PreviewKind = 'image' | 'pdf' | 'text' | null;
 

@@ -8,7 +8,9 @@ describe('DeleteDialog', () => {
   it('names the number of links that go with the attachment', () => {
     render(<DeleteDialog name="Floor plan" linkCount={4} onDelete={vi.fn()} onClose={vi.fn()} />);
     expect(screen.getByText('Delete “Floor plan” everywhere?')).toBeInTheDocument();
-    expect(screen.getByText(/It is removed from the 4 objects it is linked to\. This cannot be undone\./)).toBeInTheDocument();
+    expect(
+      screen.getByText(/It is removed from the 4 objects it is linked to\. This cannot be undone\./),
+    ).toBeInTheDocument();
   });
 
   it('reads right for one link and for none', () => {

@@ -14,5 +14,7 @@ export function FileIcon({ contentType, filename, size, downloadUrl, inlineConte
   if (image && size !== null && size <= THUMBNAIL_MAX_BYTES) {
     return <img className="netbox-attachments-thumb" src={inlineUrl(downloadUrl)} alt="" loading="lazy" />;
   }
-  return <i className={`mdi ${iconFor(contentType, filename)} netbox-attachments-icon text-secondary`} aria-hidden="true" />;
+  return (
+    <i className={`mdi ${iconFor(contentType, filename)} netbox-attachments-icon text-secondary`} aria-hidden="true" />
+  );
 }

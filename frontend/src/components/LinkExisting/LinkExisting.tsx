@@ -61,7 +61,9 @@ export function LinkExisting({ api, object, linkedIds, onClose }: Props) {
       )}
       {q && results.data && (
         <ul className="list-group mt-2" aria-label="Search results">
-          {results.data.results.length === 0 && <li className="list-group-item text-secondary">No attachment matches “{q}”.</li>}
+          {results.data.results.length === 0 && (
+            <li className="list-group-item text-secondary">No attachment matches “{q}”.</li>
+          )}
           {results.data.results.map((attachment) => {
             const linked = linkedIds.has(attachment.id);
             return (

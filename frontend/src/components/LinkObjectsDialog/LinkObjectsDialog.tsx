@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 
 import type { Api, Attachment } from '../../api/client';
@@ -32,7 +32,9 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
     queryKey: ['objects', typeValue, q],
     queryFn: () => api.searchObjects(type!.apiUrl, q, OBJECT_SEARCH_RESULTS),
     enabled: Boolean(type),
-    placeholderData: keepPreviousData,
+    // While a new search loads, the last results stay on screen, but only those of the same type: an id ticked in
+    // another type's list would link the wrong object.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === typeValue ? previous : undefined),
   });
   const linked = new Set(attachment.assignments.filter((a) => a.object_type === typeValue).map((a) => a.object_id));
 
@@ -63,7 +65,9 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
       onClose={onClose}
       footer={
         <>
-          <span className="me-auto text-secondary small">{selected.size ? `Selected: ${[...selected.values()].join(', ')}` : 'Nothing selected'}</span>
+          <span className="me-auto text-secondary small">
+            {selected.size ? `Selected: ${[...selected.values()].join(', ')}` : 'Nothing selected'}
+          </span>
           <button type="button" className="btn btn-outline-secondary" onClick={onClose}>
             Cancel
           </button>

@@ -98,6 +98,9 @@ export function Manager({ config, api }: Props) {
   const remove = useMutation({ mutationFn: (id: number) => api.deleteAttachment(id), onSettled: refresh });
 
   const count = list.data?.count ?? 0;
+  // A delete or unlink (here or by someone else) can empty the last page: step back to the new last one.
+  const lastPage = Math.max(0, Math.ceil(count / PAGE_SIZE) - 1);
+  if (list.data && !list.isPlaceholderData && page > lastPage) setPage(lastPage);
   const first = count ? page * PAGE_SIZE + 1 : 0;
   const last = Math.min(count, (page + 1) * PAGE_SIZE);
 
@@ -110,7 +113,9 @@ export function Manager({ config, api }: Props) {
       })}
     >
       <input {...dropzone.getInputProps({ 'aria-label': 'Choose files to upload' })} />
-      {dropzone.isDragActive && <div className="netbox-attachments-drop">Drop files to upload them as new attachments</div>}
+      {dropzone.isDragActive && (
+        <div className="netbox-attachments-drop">Drop files to upload them as new attachments</div>
+      )}
       <div className="card-header flex-wrap gap-2">
         <input
           type="search"
@@ -217,7 +222,11 @@ export function Manager({ config, api }: Props) {
               {list.data.results.map((a) => {
                 const unassigned = a.assignment_count === 0;
                 return (
-                  <tr key={a.id} className={unassigned ? 'table-warning' : undefined} data-unassigned={unassigned || undefined}>
+                  <tr
+                    key={a.id}
+                    className={unassigned ? 'table-warning' : undefined}
+                    data-unassigned={unassigned || undefined}
+                  >
                     <td>
                       <FileIcon
                         contentType={a.content_type}
@@ -280,7 +289,12 @@ export function Manager({ config, api }: Props) {
                       >
                         <i className="mdi mdi-eye-outline" aria-hidden="true" />
                       </button>
-                      <a className="btn btn-sm btn-primary ms-1" href={a.download_url} aria-label={`Download ${a.name}`} title="Download">
+                      <a
+                        className="btn btn-sm btn-primary ms-1"
+                        href={a.download_url}
+                        aria-label={`Download ${a.name}`}
+                        title="Download"
+                      >
                         <i className="mdi mdi-download" aria-hidden="true" />
                       </a>
                       {can.link && (
@@ -330,11 +344,22 @@ export function Manager({ config, api }: Props) {
       )}
       {preview && (
         <Suspense fallback={null}>
-          <PreviewDialog target={preview} api={api} inlineContentTypes={config.inlineContentTypes} onClose={() => setPreview(null)} />
+          <PreviewDialog
+            target={preview}
+            api={api}
+            inlineContentTypes={config.inlineContentTypes}
+            onClose={() => setPreview(null)}
+          />
         </Suspense>
       )}
       {linking && (
-        <LinkObjectsDialog api={api} attachment={linking} objectTypes={config.objectTypes} onLinked={refresh} onClose={() => setLinking(null)} />
+        <LinkObjectsDialog
+          api={api}
+          attachment={linking}
+          objectTypes={config.objectTypes}
+          onLinked={refresh}
+          onClose={() => setLinking(null)}
+        />
       )}
       {unlinking && (
         <UnlinkDialog
@@ -358,7 +383,15 @@ export function Manager({ config, api }: Props) {
   );
 }
 
-function SortHeader({ column, ordering, onSort }: { column: { key: string; label: string }; ordering: string; onSort: (key: string) => void }) {
+function SortHeader({
+  column,
+  ordering,
+  onSort,
+}: {
+  column: { key: string; label: string };
+  ordering: string;
+  onSort: (key: string) => void;
+}) {
   const active = ordering.replace(/^-/, '') === column.key;
   const descending = ordering.startsWith('-');
   return (

@@ -53,7 +53,10 @@ function compareRows(key: SortKey, descending: boolean) {
   return (x: Row, y: Row) => {
     const a = sortValue(x, key);
     const b = sortValue(y, key);
-    const order = typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), undefined, { sensitivity: 'base', numeric: true });
+    const order =
+      typeof a === 'number' && typeof b === 'number'
+        ? a - b
+        : String(a).localeCompare(String(b), undefined, { sensitivity: 'base', numeric: true });
     return (descending ? -order : order) || x.link.id - y.link.id;
   };
 }
@@ -126,7 +129,9 @@ export function ObjectWidget({ config, api }: Props) {
       })}
     >
       <input {...dropzone.getInputProps({ 'aria-label': 'Choose files to upload' })} />
-      {dropzone.isDragActive && <div className="netbox-attachments-drop">Drop files to attach them to {objectLabel}</div>}
+      {dropzone.isDragActive && (
+        <div className="netbox-attachments-drop">Drop files to attach them to {objectLabel}</div>
+      )}
       <div className="card-header">
         <h2 className="card-title">
           Attachments {list.data && <span className="badge bg-secondary-lt ms-1">{rows.length}</span>}
@@ -189,7 +194,9 @@ export function ObjectWidget({ config, api }: Props) {
                         onClick={() => setSort({ key: column.key, descending: active ? !sort.descending : false })}
                       >
                         {column.label}
-                        {active && <i className={`mdi mdi-arrow-${sort.descending ? 'down' : 'up'}`} aria-hidden="true" />}
+                        {active && (
+                          <i className={`mdi mdi-arrow-${sort.descending ? 'down' : 'up'}`} aria-hidden="true" />
+                        )}
                       </button>
                     </th>
                   );
@@ -240,7 +247,12 @@ export function ObjectWidget({ config, api }: Props) {
                       >
                         <i className="mdi mdi-eye-outline" aria-hidden="true" />
                       </button>
-                      <a className="btn btn-sm btn-primary ms-1" href={a.download_url} aria-label={`Download ${a.name}`} title="Download">
+                      <a
+                        className="btn btn-sm btn-primary ms-1"
+                        href={a.download_url}
+                        aria-label={`Download ${a.name}`}
+                        title="Download"
+                      >
                         <i className="mdi mdi-download" aria-hidden="true" />
                       </a>
                       {can.unlink && (
@@ -275,7 +287,12 @@ export function ObjectWidget({ config, api }: Props) {
       )}
       {preview && (
         <Suspense fallback={null}>
-          <PreviewDialog target={preview} api={api} inlineContentTypes={config.inlineContentTypes} onClose={() => setPreview(null)} />
+          <PreviewDialog
+            target={preview}
+            api={api}
+            inlineContentTypes={config.inlineContentTypes}
+            onClose={() => setPreview(null)}
+          />
         </Suspense>
       )}
       {unlinking && (

@@ -63,7 +63,12 @@ export default function PreviewDialog({ target, api, inlineContentTypes, onClose
             {target.filename} · {formatSize(target.size)} · {target.contentType}
           </span>
           {inline && (
-            <a className="btn btn-outline-secondary" href={inlineUrl(target.downloadUrl)} target="_blank" rel="noopener noreferrer">
+            <a
+              className="btn btn-outline-secondary"
+              href={inlineUrl(target.downloadUrl)}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
               <i className="mdi mdi-open-in-new" aria-hidden="true" /> Open in new tab
             </a>
           )}
@@ -74,10 +79,18 @@ export default function PreviewDialog({ target, api, inlineContentTypes, onClose
       }
     >
       {kind === 'image' && (
-        <img className="netbox-attachments-preview-image" src={inlineUrl(target.downloadUrl)} alt={`Preview of ${target.name}`} />
+        <img
+          className="netbox-attachments-preview-image"
+          src={inlineUrl(target.downloadUrl)}
+          alt={`Preview of ${target.name}`}
+        />
       )}
       {kind === 'pdf' && (
-        <iframe className="netbox-attachments-preview-pdf" src={inlineUrl(target.downloadUrl)} title={`Preview of ${target.name}`} />
+        <iframe
+          className="netbox-attachments-preview-pdf"
+          src={inlineUrl(target.downloadUrl)}
+          title={`Preview of ${target.name}`}
+        />
       )}
       {kind === 'text' && <TextPreview api={api} url={target.downloadUrl} />}
       {kind === null && <p className="mb-0">There is no preview for this type of file. Download it to open it.</p>}

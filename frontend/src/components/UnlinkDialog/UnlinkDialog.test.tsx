@@ -50,7 +50,10 @@ describe('UnlinkDialog', () => {
   });
 
   it('keeps the dialog open with the server’s reason when the unlink is refused', async () => {
-    const { onClose } = renderDialog(1, vi.fn().mockRejectedValue(new ApiError(403, 'You do not have permission to perform this action.')));
+    const { onClose } = renderDialog(
+      1,
+      vi.fn().mockRejectedValue(new ApiError(403, 'You do not have permission to perform this action.')),
+    );
     await userEvent.click(screen.getByRole('button', { name: 'Unlink' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('You do not have permission to perform this action.');
     expect(onClose).not.toHaveBeenCalled();

@@ -19,7 +19,9 @@ const STATUS_TEXT: Record<UploadItem['status'], string> = {
 /** One row per file: name, progress, cancel while it runs, and the reason when it failed. */
 export function UploadQueue({ items, onCancel, onClear }: Props) {
   if (!items.length) return null;
-  const finished = items.some((item) => item.status === 'done' || item.status === 'error' || item.status === 'cancelled');
+  const finished = items.some(
+    (item) => item.status === 'done' || item.status === 'error' || item.status === 'cancelled',
+  );
   return (
     <div className="card-body border-bottom py-2" aria-label="Uploads">
       <ul className="list-unstyled mb-0">
