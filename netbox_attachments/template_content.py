@@ -29,7 +29,7 @@ class ObjectAttachments(PluginTemplateExtension):
         context = self._context()
         if context is None or not context['can_view'] or display_mode(type(self.context['object'])) != position:
             return ''
-        context.update(widget_context(self.context['request'], self.context['object']))
+        context.update(widget_context(self.context['request'], self.context['object']), placement=position)
         return self.render('netbox_attachments/inc/object_panel.html', extra_context=context)
 
     def buttons(self):

@@ -117,7 +117,7 @@ def test_every_panel_position_hosts_the_widget(client, plugin_settings, position
     login(client, *VIEW_ALL)
     with plugin_settings(display_setting={'dcim.site': position}):
         html = client.get(site.get_absolute_url()).content.decode()
-    assert 'data-placement="panel"' in html
+    assert f'data-placement="{position}"' in html
     assert json_script(html, WIDGET_CONFIG_ID)['object']['id'] == site.pk
     assert any('object-widget' in src for src in script_sources(html))
     # The HTMX table stays for browsers without JavaScript.

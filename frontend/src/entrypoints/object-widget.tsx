@@ -7,5 +7,7 @@ import { mount } from './mount';
 document.querySelectorAll<HTMLElement>('[data-netbox-attachments-widget]').forEach((element) => {
   const config = readConfig<WidgetConfig>(element.dataset.netboxAttachmentsWidget!);
   const api = createApi(config);
-  mount(element, () => <ObjectWidget config={config} api={api} />);
+  // Side panels are narrow: the widget drops button labels there to keep the columns readable.
+  const compact = element.dataset.placement === 'left_page' || element.dataset.placement === 'right_page';
+  mount(element, () => <ObjectWidget config={config} api={api} compact={compact} />);
 });

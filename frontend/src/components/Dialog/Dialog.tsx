@@ -10,7 +10,7 @@ interface Props {
 
 /**
  * A modal on the native <dialog>: showModal() makes the rest of the page inert (focus stays inside), Escape closes
- * it, and focus returns to the control that opened it. Styled with the Tabler modal classes NetBox already loads.
+ * it, and focus returns to the control that opened it. Styled as a Tabler card, so it follows NetBox's light and dark themes.
  */
 export function Dialog({ title, onClose, children, footer, size = 'md' }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -28,24 +28,30 @@ export function Dialog({ title, onClose, children, footer, size = 'md' }: Props)
   return (
     <dialog
       ref={ref}
-      className="netbox-attachments-dialog p-0 border-0 bg-transparent"
-      style={{ width: size === 'xl' ? 'min(1100px, 95vw)' : 'min(560px, 95vw)', maxHeight: '95vh' }}
+      className="netbox-attachments-dialog card p-0"
+      style={{
+        width: size === 'xl' ? 'min(1100px, 95vw)' : 'min(560px, 95vw)',
+        height: 'fit-content',
+        maxHeight: '95vh',
+      }}
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault(); // Escape: let React unmount it, so state and focus stay in step
         onClose();
       }}
     >
-      <div className="modal-content">
-        <div className="modal-header">
-          <h2 className="modal-title h3" id={titleId}>
-            {title}
-          </h2>
+      <div className="card-header">
+        <h2 className="card-title" id={titleId}>
+          {title}
+        </h2>
+        <div className="card-actions">
           <button type="button" className="btn-close" aria-label="Close" onClick={onClose} />
         </div>
-        <div className="modal-body">{children}</div>
-        {footer && <div className="modal-footer">{footer}</div>}
       </div>
+      <div className="card-body">{children}</div>
+      {footer && (
+        <div className="card-footer d-flex flex-wrap align-items-center justify-content-end gap-2">{footer}</div>
+      )}
     </dialog>
   );
 }

@@ -64,13 +64,15 @@ function compareRows(key: SortKey, descending: boolean) {
 interface Props {
   config: WidgetConfig;
   api: Api;
+  /** A narrow side panel: icon-only buttons, file names cut to one line (the full name is in the tooltip). */
+  compact?: boolean;
 }
 
 /**
  * The attachments of one NetBox object, on its tab or in its panel: upload by drop or file chooser, link existing,
  * preview, download, unlink and (with delete permission) delete everywhere.
  */
-export function ObjectWidget({ config, api }: Props) {
+export function ObjectWidget({ config, api, compact = false }: Props) {
   const { object } = config;
   const can = abilities(config.permissions);
   const queryClient = useQueryClient();
@@ -223,60 +225,75 @@ export function ObjectWidget({ config, api }: Props) {
                     <td>
                       <a href={a.display_url}>{a.name}</a>
                     </td>
-                    <td>{a.description || '—'}</td>
-                    <td className="text-break">{a.filename}</td>
+                    <td
+                      className={compact ? 'text-truncate' : undefined}
+                      style={compact ? { maxWidth: '6rem' } : undefined}
+                      title={compact ? a.description : undefined}
+                    >
+                      {a.description || '—'}
+                    </td>
+                    <td
+                      className={compact ? 'text-truncate' : undefined}
+                      style={compact ? { maxWidth: '6rem' } : undefined}
+                      title={a.filename}
+                    >
+                      {a.filename}
+                    </td>
                     <td className="text-nowrap">{formatSize(a.size)}</td>
                     <td title="Objects this attachment is linked to, across the whole system">
                       <a href={a.display_url}>{a.assignment_count}</a>
                     </td>
                     <td className="text-end text-nowrap">
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-ghost-secondary"
-                        onClick={() =>
-                          setPreview({
-                            name: a.name ?? a.filename,
-                            filename: a.filename,
-                            contentType: a.content_type,
-                            size: a.size,
-                            downloadUrl: a.download_url,
-                          })
-                        }
-                        aria-label={`Preview ${a.name}`}
-                        title="Preview"
-                      >
-                        <i className="mdi mdi-eye-outline" aria-hidden="true" />
-                      </button>
-                      <a
-                        className="btn btn-sm btn-primary ms-1"
-                        href={a.download_url}
-                        aria-label={`Download ${a.name}`}
-                        title="Download"
-                      >
-                        <i className="mdi mdi-download" aria-hidden="true" />
-                      </a>
-                      {can.unlink && (
+                      <div className={compact ? 'netbox-attachments-actions-compact' : undefined}>
                         <button
                           type="button"
-                          className="btn btn-sm btn-danger ms-1"
-                          onClick={() => setUnlinking(row)}
-                          aria-label={`Unlink ${a.name}`}
-                          title="Unlink (keeps the file)"
+                          className="btn btn-sm btn-ghost-secondary"
+                          onClick={() =>
+                            setPreview({
+                              name: a.name ?? a.filename,
+                              filename: a.filename,
+                              contentType: a.content_type,
+                              size: a.size,
+                              downloadUrl: a.download_url,
+                            })
+                          }
+                          aria-label={`Preview ${a.name}`}
+                          title="Preview"
                         >
-                          <i className="mdi mdi-link-variant-off" aria-hidden="true" /> Unlink
+                          <i className="mdi mdi-eye-outline" aria-hidden="true" />
                         </button>
-                      )}
-                      {can.deleteEverywhere && (
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-outline-danger ms-1"
-                          onClick={() => setDeleting(row)}
-                          aria-label={`Delete ${a.name} everywhere`}
-                          title="Delete the attachment and its file everywhere"
+                        <a
+                          className="btn btn-sm btn-primary ms-1"
+                          href={a.download_url}
+                          aria-label={`Download ${a.name}`}
+                          title="Download"
                         >
-                          <i className="mdi mdi-trash-can-outline" aria-hidden="true" />
-                        </button>
-                      )}
+                          <i className="mdi mdi-download" aria-hidden="true" />
+                        </a>
+                        {can.unlink && (
+                          <button
+                            type="button"
+                            className="btn btn-sm btn-danger ms-1"
+                            onClick={() => setUnlinking(row)}
+                            aria-label={`Unlink ${a.name}`}
+                            title="Unlink (keeps the file)"
+                          >
+                            <i className="mdi mdi-link-variant-off" aria-hidden="true" />
+                            {!compact && ' Unlink'}
+                          </button>
+                        )}
+                        {can.deleteEverywhere && (
+                          <button
+                            type="button"
+                            className="btn btn-sm btn-outline-danger ms-1"
+                            onClick={() => setDeleting(row)}
+                            aria-label={`Delete ${a.name} everywhere`}
+                            title="Delete the attachment and its file everywhere"
+                          >
+                            <i className="mdi mdi-trash-can-outline" aria-hidden="true" />
+                          </button>
+                        )}
+                      </div>
                     </td>
                   </tr>
                 );
