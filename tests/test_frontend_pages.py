@@ -90,7 +90,8 @@ def test_the_server_rendered_table_stays_inside_the_mount_point_for_pages_withou
     link(attachment, device)
     login(client, *ALL_ATTACHMENT_PERMISSIONS)
     html = client.get(f'/dcim/devices/{device.pk}/attachments/').content.decode()
-    mount = html[html.index(f'data-netbox-attachments-widget="{WIDGET_CONFIG_ID}"') : html.index(f'id="{WIDGET_CONFIG_ID}"')]
+    start = html.index(f'data-netbox-attachments-widget="{WIDGET_CONFIG_ID}"')
+    mount = html[start : html.index(f'id="{WIDGET_CONFIG_ID}"')]
     assert 'Rack manual' in mount
     assert 'Add Attachment' in mount and 'Link Existing' in mount and 'Unlink' in mount
 

@@ -84,7 +84,7 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
           </label>
           <select
             id="netbox-attachments-link-type"
-            className="form-select"
+            className="form-select no-ts"
             value={typeValue}
             onChange={(event) => {
               setTypeValue(event.target.value);

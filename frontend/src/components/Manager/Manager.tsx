@@ -18,6 +18,9 @@ const PreviewDialog = lazy(() => import(/* webpackChunkName: "preview" */ '../Pr
 
 export const PAGE_SIZE = 25;
 
+// no-ts: NetBox's page script turns every other <select> into a TomSelect widget, which React could not control.
+const SELECT = 'form-select w-auto no-ts';
+
 type YesNo = '' | 'true' | 'false';
 interface Filters {
   q: string;
@@ -127,7 +130,7 @@ export function Manager({ config, api }: Props) {
           onChange={(event) => setFilter({ q: event.target.value })}
         />
         <select
-          className="form-select w-auto"
+          className={SELECT}
           aria-label="Linked to object type"
           value={filters.objectTypeId}
           onChange={(event) => setFilter({ objectTypeId: event.target.value })}
@@ -140,7 +143,7 @@ export function Manager({ config, api }: Props) {
           ))}
         </select>
         <select
-          className="form-select w-auto"
+          className={SELECT}
           aria-label="Has assignments"
           value={filters.hasAssignments}
           onChange={(event) => setFilter({ hasAssignments: event.target.value as YesNo })}
@@ -150,7 +153,7 @@ export function Manager({ config, api }: Props) {
           <option value="false">Has no assignments</option>
         </select>
         <select
-          className="form-select w-auto"
+          className={SELECT}
           aria-label="Has broken assignments"
           value={filters.hasBrokenAssignments}
           onChange={(event) => setFilter({ hasBrokenAssignments: event.target.value as YesNo })}
@@ -160,7 +163,7 @@ export function Manager({ config, api }: Props) {
           <option value="false">No broken assignments</option>
         </select>
         <select
-          className="form-select w-auto"
+          className={SELECT}
           aria-label="Tag"
           value={filters.tag}
           onChange={(event) => setFilter({ tag: event.target.value })}
