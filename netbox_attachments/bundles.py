@@ -6,6 +6,7 @@ own loader configuration under WEBPACK_CONFIG; templates load bundles with
 `{% render_bundle 'object-widget' 'js' config='NETBOX_ATTACHMENTS' %}`.
 """
 
+import json
 import re
 from pathlib import Path
 
@@ -37,8 +38,12 @@ def register_webpack_config():
 
 
 def bundles_built():
-    """False in a source tree where `npm run build` has not run: pages then keep their server-rendered tables."""
-    return STATS_FILE.exists()
+    """True when a finished build is there. Without one (never built, a build running or failed) pages keep their
+    server-rendered tables instead of failing."""
+    try:
+        return json.loads(STATS_FILE.read_text(encoding='utf-8')).get('status') == 'done'
+    except (OSError, ValueError):
+        return False
 
 
 def _permissions(user):
@@ -84,8 +89,11 @@ def object_widget_config(request, obj):
 
 def widget_context(request, obj):
     """Template context of the widget on an object's tab or panel; no configuration when the bundles are not built."""
+    # The widget lists attachments through the API, which needs view permission on them; without it the page keeps
+    # the server-rendered table, which shows the same nothing.
+    usable = bundles_built() and request.user.has_perm('netbox_attachments.view_netboxattachment')
     return {
-        'widget_config': object_widget_config(request, obj) if bundles_built() else None,
+        'widget_config': object_widget_config(request, obj) if usable else None,
         'widget_config_id': 'netbox-attachments-widget-config',
     }
 

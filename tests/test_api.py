@@ -105,6 +105,7 @@ def test_assignments_are_nested_with_their_linked_objects(admin_client):
     assert item['attachment'] == attachment.pk
     assert (item['object_type'], item['object_id']) == ('dcim.device', device.pk)
     assert item['parent']['id'] == device.pk and item['parent']['name'] == 'core-1'
+    assert item['parent']['display_url'].endswith(f'/dcim/devices/{device.pk}/')
     assert item['display'] == str(assignment)
     assert {'created', 'last_updated'} <= set(item)
 

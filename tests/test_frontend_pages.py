@@ -125,8 +125,12 @@ def test_every_panel_position_hosts_the_widget(client, plugin_settings, position
     assert 'netbox-attachment-panel/?object_type_id=' in html
 
 
-def test_pages_keep_their_server_rendered_table_when_the_bundles_are_not_built(client, monkeypatch, tmp_path):
-    monkeypatch.setattr(bundles, 'STATS_FILE', tmp_path / 'missing.json')
+@pytest.mark.parametrize('stats', [None, '{"status": "compile"}', '{"status": "error", "error": "x"}', '{not json'])
+def test_pages_keep_their_server_rendered_table_without_a_finished_build(client, monkeypatch, tmp_path, stats):
+    stats_file = tmp_path / 'webpack-stats.json'
+    if stats is not None:
+        stats_file.write_text(stats)
+    monkeypatch.setattr(bundles, 'STATS_FILE', stats_file)
     attachment = make_attachment(name='Rack manual')
     device = make_device()
     link(attachment, device)
@@ -135,6 +139,15 @@ def test_pages_keep_their_server_rendered_table_when_the_bundles_are_not_built(c
     assert 'Rack manual' in html
     assert f'id="{WIDGET_CONFIG_ID}"' not in html
     assert not any('object-widget' in src for src in script_sources(html))
+
+
+def test_users_who_may_not_view_attachments_keep_the_server_rendered_panel(client, plugin_settings):
+    site = make_site()
+    login(client, 'dcim.view_site', 'netbox_attachments.view_netboxattachmentassignment')
+    with plugin_settings(display_setting={'dcim.site': 'right_page'}):
+        html = client.get(site.get_absolute_url()).content.decode()
+    assert 'id="netbox-attachments-panel"' in html
+    assert f'id="{WIDGET_CONFIG_ID}"' not in html
 
 
 #

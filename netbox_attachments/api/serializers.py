@@ -51,6 +51,9 @@ def brief_parent(assignment, context):
             for name, field in list(serializer.fields.items()):
                 if type(field) in FAST_URL_FIELDS:  # NetBox's own URL fields, as declared on every serializer
                     serializer.fields[name] = FAST_URL_FIELDS[type(field)]()
+            # NetBox's brief form has no page URL; front ends need it to link the object.
+            if 'display_url' not in serializer.fields:
+                serializer.fields['display_url'] = UIURLField()
         cache[model] = serializer
     return cache[model].to_representation(parent) if cache[model] is not None else None
 
@@ -95,8 +98,8 @@ PARENT_FIELD = extend_schema_field(
     {
         'type': 'object',
         'nullable': True,
-        'description': 'Brief representation of the linked object; null when it is gone, its model no longer '
-        'exists, or the reader may not view it.',
+        'description': 'Brief representation of the linked object, with its display_url; null when it is gone, its '
+        'model no longer exists, or the reader may not view it.',
         'additionalProperties': True,
     }
 )

@@ -177,8 +177,10 @@ class NetBoxAttachmentViewSet(FileActionsMixin, PageListMixin, NetBoxModelViewSe
     file_kind = 'attachment'
     serializer_class = NetBoxAttachmentSerializer
     filterset_class = filtersets.NetBoxAttachmentFilterSet
+    # The serializer's plain fields, as DRF would allow by default, plus the annotated link count.
     ordering_fields = (
-        'id', 'name', 'description', 'size', 'content_type', 'created', 'last_updated', 'assignment_count',
+        'id', 'name', 'description', 'file', 'size', 'content_type', 'sha256', 'comments', 'created', 'last_updated',
+        'assignment_count',
     )  # fmt: skip
 
     def get_queryset(self):

@@ -186,7 +186,7 @@ export interface components {
             readonly last_updated: string | null;
             readonly object_id: number;
             readonly object_type: string;
-            /** @description Brief representation of the linked object; null when it is gone, its model no longer exists, or the reader may not view it. */
+            /** @description Brief representation of the linked object, with its display_url; null when it is gone, its model no longer exists, or the reader may not view it. */
             readonly parent: {
                 [key: string]: unknown;
             } | null;
@@ -374,7 +374,7 @@ export interface components {
             /** Format: int64 */
             object_id: number;
             object_type: string;
-            /** @description Brief representation of the linked object; null when it is gone, its model no longer exists, or the reader may not view it. */
+            /** @description Brief representation of the linked object, with its display_url; null when it is gone, its model no longer exists, or the reader may not view it. */
             readonly parent: {
                 [key: string]: unknown;
             } | null;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type ReactNode } from 'react';
 
 interface Props {
   title: string;
@@ -8,22 +8,30 @@ interface Props {
   size?: 'md' | 'xl';
 }
 
+// A file dropped on a dialog is neither uploaded by the page's drop zone around it nor opened by the browser.
+function keepDrop(event: DragEvent) {
+  event.preventDefault();
+  event.stopPropagation();
+}
+
 /**
  * A modal on the native <dialog>: showModal() makes the rest of the page inert (focus stays inside), Escape closes
- * it, and focus returns to the control that opened it. Styled as a Tabler card, so it follows NetBox's light and dark themes.
+ * it, and focus returns to the control that opened it. An element marked data-autofocus gets the focus when it opens. Styled as a Tabler card, so it follows NetBox's light and dark themes.
  */
 export function Dialog({ title, onClose, children, footer, size = 'md' }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
+  // The control that opened the dialog, taken before anything inside it can take focus.
+  const [opener] = useState(() => document.activeElement as HTMLElement | null);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    const opener = document.activeElement as HTMLElement | null;
     if (!dialog.open) dialog.showModal();
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       if (dialog.open) dialog.close();
       opener?.focus?.();
     };
-  }, []);
+  }, [opener]);
   const titleId = `netbox-attachments-dialog-${title.replace(/\W+/g, '-').toLowerCase()}`;
   return (
     <dialog
@@ -35,6 +43,9 @@ export function Dialog({ title, onClose, children, footer, size = 'md' }: Props)
         maxHeight: '95vh',
       }}
       aria-labelledby={titleId}
+      onDragEnter={keepDrop}
+      onDragOver={keepDrop}
+      onDrop={keepDrop}
       onCancel={(event) => {
         event.preventDefault(); // Escape: let React unmount it, so state and focus stay in step
         onClose();

@@ -31,6 +31,11 @@ function renderDialog(attachment: Attachment, api = createFakeApi([attachment]).
 const objects = () => within(screen.getByRole('list', { name: 'Objects' }));
 
 describe('LinkObjectsDialog', () => {
+  it('puts the focus in the search box when it opens', () => {
+    renderDialog(makeAttachment({ name: 'Floor plan' }));
+    expect(screen.getByLabelText('Search objects')).toHaveFocus();
+  });
+
   it('searches the objects of the chosen type through that type’s API', async () => {
     const { api } = renderDialog(makeAttachment({ name: 'Floor plan' }));
     await userEvent.selectOptions(screen.getByLabelText('Object type'), 'dcim.site');

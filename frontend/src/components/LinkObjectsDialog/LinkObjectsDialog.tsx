@@ -109,7 +109,7 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
             placeholder="Name, or anything NetBox's search covers"
             value={query}
             onChange={(event) => setQuery(event.target.value)}
-            autoFocus
+            data-autofocus
           />
         </div>
       </div>

@@ -183,6 +183,11 @@ export function Manager({ config, api }: Props) {
           )}
         </div>
       </div>
+      {tags.isError && (
+        <div className="card-body py-2 text-secondary small" role="status">
+          The tag filter is unavailable: {tags.error.message}
+        </div>
+      )}
       <UploadQueue items={queue.items} onCancel={queue.cancel} onClear={queue.clearFinished} />
       {list.isError && (
         <div className="card-body">

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import type { Attachment } from '../../api/client';
-import { DEVICE, createFakeApi, fileOf, makeAttachment, widgetConfig } from '../../test/fakeApi';
+import { DEVICE, createFakeApi, fileOf, linkOf, makeAttachment, widgetConfig } from '../../test/fakeApi';
 import { renderWithQueries } from '../../test/render';
 import { ObjectWidget } from './ObjectWidget';
 
@@ -109,6 +109,34 @@ describe('ObjectWidget', () => {
     });
     await waitFor(() => expect(fake.uploads).toHaveLength(1));
     expect(fake.uploads[0].file.name).toBe('dropped.txt');
+  });
+
+  it('ignores a file dropped on an open dialog', async () => {
+    const fake = setup([linkedAttachment('Manual')]);
+    const row = await rowOf('Manual');
+    await userEvent.click(within(row).getByRole('button', { name: 'Unlink Manual' }));
+    const files = [fileOf('stray.txt', 10)];
+    const dataTransfer = {
+      files,
+      items: files.map((f) => ({ kind: 'file', type: f.type, getAsFile: () => f })),
+      types: ['Files'],
+    };
+    fireEvent.dragEnter(screen.getByRole('dialog'), { dataTransfer });
+    fireEvent.drop(screen.getByRole('dialog'), { dataTransfer });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the drop zone reads dropped files asynchronously
+    expect(fake.uploads).toHaveLength(0);
+    expect(screen.queryByText('stray.txt')).not.toBeInTheDocument();
+  });
+
+  it('says when an object has more attachments than it lists', async () => {
+    const fake = createFakeApi();
+    const attachment = makeAttachment({ name: 'A' });
+    fake.api.listAttachments.mockResolvedValue({
+      count: 1500,
+      results: [{ ...attachment, assignments: [linkOf(attachment.id, DEVICE.type, DEVICE.id)] }],
+    });
+    renderWithQueries(<ObjectWidget config={widgetConfig()} api={fake.api} />);
+    expect(await screen.findByText(/Showing the first 1 of 1500 attachments\./)).toBeInTheDocument();
   });
 
   it('refuses a file over the limit in its row and uploads the others of the same drop', async () => {

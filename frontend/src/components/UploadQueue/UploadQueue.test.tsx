@@ -40,6 +40,12 @@ describe('UploadQueue', () => {
     expect(onClear).toHaveBeenCalled();
   });
 
+  it('stops offering cancel once every byte is sent, as the server may already be storing the file', () => {
+    render(<UploadQueue items={[item(1, 'uploading', { loaded: 2048 })]} onCancel={vi.fn()} onClear={vi.fn()} />);
+    expect(screen.getByText('Finishing…')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Cancel upload/ })).not.toBeInTheDocument();
+  });
+
   it('renders nothing without uploads', () => {
     const { container } = render(<UploadQueue items={[]} onCancel={vi.fn()} onClear={vi.fn()} />);
     expect(container).toBeEmptyDOMElement();

@@ -23,11 +23,14 @@ export function UploadQueue({ items, onCancel, onClear }: Props) {
     (item) => item.status === 'done' || item.status === 'error' || item.status === 'cancelled',
   );
   return (
-    <div className="card-body border-bottom py-2" aria-label="Uploads">
-      <ul className="list-unstyled mb-0">
+    <div className="card-body border-bottom py-2" role="region" aria-label="Uploads">
+      <ul className="list-unstyled mb-0" aria-live="polite">
         {items.map((item) => {
           const percent = item.file.size ? Math.round((100 * item.loaded) / item.file.size) : 0;
-          const running = item.status === 'queued' || item.status === 'uploading';
+          // Once every byte is sent the server may already be storing the file: cancelling then could not promise
+          // that nothing was stored, so it is no longer offered.
+          const sent = item.status === 'uploading' && item.loaded >= item.file.size;
+          const running = item.status === 'queued' || (item.status === 'uploading' && !sent);
           return (
             <li key={item.key} className="py-1" data-status={item.status}>
               <div className="d-flex align-items-center gap-2">
@@ -39,8 +42,8 @@ export function UploadQueue({ items, onCancel, onClear }: Props) {
                   {item.file.name} <span className="text-secondary">({formatSize(item.file.size)})</span>
                 </span>
                 <span className="text-secondary small">
-                  {STATUS_TEXT[item.status]}
-                  {item.status === 'uploading' ? ` ${percent}%` : ''}
+                  {sent ? 'Finishing…' : STATUS_TEXT[item.status]}
+                  {item.status === 'uploading' && !sent ? ` ${percent}%` : ''}
                 </span>
                 {running && (
                   <button
