@@ -1,5 +1,4 @@
-import { useState } from 'react';
-
+import { useConfirmAction } from '../../hooks/useConfirmAction';
 import { plural } from '../../utils/format';
 import { Dialog } from '../Dialog/Dialog';
 
@@ -20,19 +19,7 @@ export function deleteConsequence(linkCount: number): string {
 
 /** Confirms deleting an attachment everywhere; the error of a refused delete stays in the dialog. */
 export function DeleteDialog({ name, linkCount, onDelete, onClose }: Props) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onDelete();
-      onClose();
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
-  };
+  const { busy, error, confirm } = useConfirmAction(onDelete, onClose);
   return (
     <Dialog
       title="Delete attachment"

@@ -3,6 +3,7 @@ import { useState } from 'react';
 
 import type { Api, Attachment } from '../../api/client';
 import type { ObjectTypeOption } from '../../config';
+import { useConfirmAction } from '../../hooks/useConfirmAction';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
 import { Dialog } from '../Dialog/Dialog';
 
@@ -24,8 +25,6 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
   const [typeValue, setTypeValue] = useState(objectTypes[0]?.value ?? '');
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState(new Map<number, string>());
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const q = useDebouncedValue(query.trim());
   const type = objectTypes.find((option) => option.value === typeValue);
   const results = useQuery({
@@ -46,18 +45,10 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
       return next;
     });
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.linkMany(attachment.id, typeValue, [...selected.keys()]);
-      onLinked();
-      onClose();
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
-  };
+  const { busy, error, confirm } = useConfirmAction(async () => {
+    await api.linkMany(attachment.id, typeValue, [...selected.keys()]);
+    onLinked();
+  }, onClose);
 
   return (
     <Dialog

@@ -11,6 +11,7 @@ import { DeleteDialog } from '../DeleteDialog/DeleteDialog';
 import { FileIcon } from '../FileIcon/FileIcon';
 import { LinkObjectsDialog } from '../LinkObjectsDialog/LinkObjectsDialog';
 import type { PreviewTarget } from '../PreviewDialog/PreviewDialog';
+import { PreviewDownloadButtons } from '../PreviewDownloadButtons/PreviewDownloadButtons';
 import { UnlinkDialog } from '../UnlinkDialog/UnlinkDialog';
 import { UploadQueue } from '../UploadQueue/UploadQueue';
 
@@ -280,31 +281,7 @@ export function Manager({ config, api }: Props) {
                     <td>{a.description || '—'}</td>
                     <td className="text-nowrap">{a.created ? new Date(a.created).toLocaleDateString() : '—'}</td>
                     <td className="text-end text-nowrap">
-                      <button
-                        type="button"
-                        className="btn btn-sm btn-ghost-secondary"
-                        onClick={() =>
-                          setPreview({
-                            name: a.name ?? a.filename,
-                            filename: a.filename,
-                            contentType: a.content_type,
-                            size: a.size,
-                            downloadUrl: a.download_url,
-                          })
-                        }
-                        aria-label={`Preview ${a.name}`}
-                        title="Preview"
-                      >
-                        <i className="mdi mdi-eye-outline" aria-hidden="true" />
-                      </button>
-                      <a
-                        className="btn btn-sm btn-primary ms-1"
-                        href={a.download_url}
-                        aria-label={`Download ${a.name}`}
-                        title="Download"
-                      >
-                        <i className="mdi mdi-download" aria-hidden="true" />
-                      </a>
+                      <PreviewDownloadButtons attachment={a} onPreview={setPreview} />
                       {can.link && (
                         <button
                           type="button"

@@ -10,6 +10,7 @@ import { DeleteDialog } from '../DeleteDialog/DeleteDialog';
 import { FileIcon } from '../FileIcon/FileIcon';
 import { LinkExisting } from '../LinkExisting/LinkExisting';
 import type { PreviewTarget } from '../PreviewDialog/PreviewDialog';
+import { PreviewDownloadButtons } from '../PreviewDownloadButtons/PreviewDownloadButtons';
 import { UnlinkDialog } from '../UnlinkDialog/UnlinkDialog';
 import { UploadQueue } from '../UploadQueue/UploadQueue';
 
@@ -245,31 +246,7 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
                     </td>
                     <td className="text-end text-nowrap">
                       <div className={compact ? 'netbox-attachments-actions-compact' : undefined}>
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-ghost-secondary"
-                          onClick={() =>
-                            setPreview({
-                              name: a.name ?? a.filename,
-                              filename: a.filename,
-                              contentType: a.content_type,
-                              size: a.size,
-                              downloadUrl: a.download_url,
-                            })
-                          }
-                          aria-label={`Preview ${a.name}`}
-                          title="Preview"
-                        >
-                          <i className="mdi mdi-eye-outline" aria-hidden="true" />
-                        </button>
-                        <a
-                          className="btn btn-sm btn-primary ms-1"
-                          href={a.download_url}
-                          aria-label={`Download ${a.name}`}
-                          title="Download"
-                        >
-                          <i className="mdi mdi-download" aria-hidden="true" />
-                        </a>
+                        <PreviewDownloadButtons attachment={a} onPreview={setPreview} />
                         {can.unlink && (
                           <button
                             type="button"

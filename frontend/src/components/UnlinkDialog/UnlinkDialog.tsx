@@ -1,5 +1,4 @@
-import { useState } from 'react';
-
+import { useConfirmAction } from '../../hooks/useConfirmAction';
 import { plural } from '../../utils/format';
 import { Dialog } from '../Dialog/Dialog';
 
@@ -23,19 +22,7 @@ export function unlinkConsequence(linkCount: number): string {
 }
 
 export function UnlinkDialog({ name, target, linkCount, unassignedListUrl, onUnlink, onClose }: Props) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onUnlink();
-      onClose();
-    } catch (e) {
-      setError((e as Error).message);
-      setBusy(false);
-    }
-  };
+  const { busy, error, confirm } = useConfirmAction(onUnlink, onClose);
   return (
     <Dialog
       title="Unlink attachment"
