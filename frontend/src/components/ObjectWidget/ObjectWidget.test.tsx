@@ -221,6 +221,23 @@ describe('ObjectWidget', () => {
     expect(screen.queryByRole('button', { name: /Upload files/ })).not.toBeInTheDocument();
   });
 
+  it('shows icon-only buttons and one-line file names in a narrow side panel', async () => {
+    const fake = createFakeApi([makeAttachment({ name: 'Plan', filename: 'a-very-long-floor-plan-name.png' })]);
+    fake.link([...fake.attachments.keys()][0], DEVICE.type, DEVICE.id);
+    renderWithQueries(<ObjectWidget config={widgetConfig()} api={fake.api} compact />);
+    const row = await rowOf('Plan');
+    expect(within(row).getByRole('button', { name: 'Unlink Plan' })).toHaveTextContent(/^$/);
+    const file = within(row).getByText('a-very-long-floor-plan-name.png');
+    expect(file).toHaveClass('text-truncate');
+    expect(file).toHaveAttribute('title', 'a-very-long-floor-plan-name.png');
+  });
+
+  it('labels the unlink button in the tab', async () => {
+    setup([linkedAttachment('Plan')]);
+    const row = await rowOf('Plan');
+    expect(within(row).getByRole('button', { name: 'Unlink Plan' })).toHaveTextContent('Unlink');
+  });
+
   it('shows a failed list in words', async () => {
     const fake = createFakeApi();
     fake.api.listAttachments.mockRejectedValue(new Error('You do not have permission to perform this action.'));
