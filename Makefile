@@ -14,16 +14,19 @@ DEMO_ENV := NETBOX_ROOT=$(CURDIR)/.demo NETBOX_MEDIA_ROOT=$(CURDIR)/.demo/media 
 TEST_DB := test_netbox_attachments
 TEST_ENV := NETBOX_MEDIA_ROOT=$(CURDIR)/.test-media NETBOX_REDIS_TASKS_DB=2 NETBOX_REDIS_CACHE_DB=3
 
-.PHONY: demo test manage bench bench-cleanup bootstrap lint format api-client release
+.PHONY: demo test e2e manage bench bench-cleanup bootstrap bootstrap-e2e lint format api-client release
 
 ## demo: NetBox with the plugin and demo data on http://$(HOST):$(PORT)/ (PORT=8001 make demo to move it)
 demo: bootstrap
 	$(DEMO_ENV) $(PY) dev/databases.py demo
 	$(DEMO_ENV) $(PY) dev/demo_data.py
+	@# runserver serves static files itself, but NetBox reads some from STATIC_ROOT (rack elevations' style sheet).
+	$(DEMO_ENV) $(VENV)/bin/netbox collectstatic --no-input -v0
 	$(DEMO_ENV) $(VENV)/bin/netbox runserver --insecure --noreload $(HOST):$(PORT)
 
-## test: lint, then every test: front-end unit tests and bundle budget, then Python against real PostgreSQL and Redis
-test: bootstrap
+## test: lint, then every test: front-end unit tests and bundle budget, Python against real PostgreSQL and Redis, and
+## the Playwright suite in Chromium against two real NetBox servers
+test: bootstrap-e2e
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	npm run --silent typecheck
@@ -33,6 +36,11 @@ test: bootstrap
 	$(TEST_ENV) $(PY) dev/databases.py test
 	$(TEST_ENV) NETBOX_DB_NAME=$(TEST_DB) dev/api_client.sh check
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	npm run --silent test:e2e -- $(E2E_ARGS)
+
+## e2e: only the browser suite, e.g. make e2e E2E_ARGS="e2e/tests/upload.spec.ts --trace on" (see the README)
+e2e: bootstrap-e2e
+	npm run --silent test:e2e -- $(E2E_ARGS)
 
 ## api-client: regenerate the committed OpenAPI schema and TypeScript types after an API change
 api-client: bootstrap
@@ -57,6 +65,9 @@ release: bootstrap
 
 bootstrap:
 	@dev/bootstrap.sh
+
+bootstrap-e2e:
+	@dev/bootstrap.sh e2e
 
 lint:
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && npm run --silent lint

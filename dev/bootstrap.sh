@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a development machine for `make demo` and `make test`: a Python >= 3.12 virtualenv with NetBox and the
-# plugin (editable), and running PostgreSQL and Redis. Safe to re-run: each step is skipped when already done.
+# plugin (editable), the front end built, and running PostgreSQL and Redis. `dev/bootstrap.sh e2e` also installs what
+# the browser suite needs from Debian: Chromium and ffmpeg (its videos). Safe to re-run: each step is skipped
+# when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -113,8 +115,35 @@ build_frontend() {
     fi
 }
 
+apt_install() {
+    # Root installs directly (CI and fresh machines here run as root); others need password-less sudo.
+    local run=()
+    if [ "$(id -u)" != 0 ]; then
+        sudo -n true 2>/dev/null || return 1
+        run=(sudo -n)
+    fi
+    command -v apt-get >/dev/null 2>&1 || return 1
+    [ -n "${APT_UPDATED:-}" ] || { "${run[@]}" apt-get update -qq && APT_UPDATED=1; } || return 1
+    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_browser() {
+    # Playwright cannot download its own browser here, so the suite drives Debian's Chromium.
+    local chromium=${CHROMIUM:-/usr/bin/chromium}
+    if [ ! -x "$chromium" ]; then
+        say "Installing Chromium from Debian's packages (about a minute)"
+        apt_install chromium || die "The browser tests need Chromium at $chromium. Install Debian's package \
+('apt-get install chromium') or set CHROMIUM=/path/to/chromium."
+    fi
+    if ! command -v ffmpeg >/dev/null 2>&1; then
+        say "Installing ffmpeg (videos of failed browser tests) from Debian's packages"
+        apt_install --no-install-recommends ffmpeg || die "The browser tests need ffmpeg: 'apt-get install ffmpeg'."
+    fi
+}
+
 setup_venv
 setup_node
 build_frontend
 ensure_postgres
 ensure_redis
+if [ "${1:-}" = e2e ]; then ensure_browser; fi

@@ -1,9 +1,12 @@
-"""A real NetBox with the plugin, served by gunicorn on a free local port, for tests and benchmarks over HTTP.
+"""A real NetBox with the plugin on a free local port, for tests, benchmarks and the browser suite (e2e/).
 
 The in-process test client never exercises what a WSGI server does with a response (sendfile, Content-Length,
 streamed bodies, real multipart uploads) nor what real clients (requests, pynetbox) send. This helper gives code a
 running server on a fresh database of its own (a copy of a migrated one, made in a second) with the demo data, and
 stops every process it started when the block ends, also when the block raises or its caller is killed.
+
+It serves with gunicorn by default; `server='runserver'` uses Django's development server with `--insecure`, which
+also serves NetBox's and the plugin's static files, as a browser needs (gunicorn serves none of them).
 
     with live_server('netbox_attachments_live', media_root) as server:
         requests.get(f'{server.url}/api/status/')
@@ -15,6 +18,7 @@ import ctypes
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -41,9 +45,9 @@ RESERVED = {
 @dataclass
 class LiveServer:
     url: str  # e.g. http://127.0.0.1:40123, without a trailing slash
-    pid: int  # the gunicorn master
+    pid: int  # the server process (gunicorn's master)
     media_root: Path
-    log: Path  # gunicorn's log
+    log: Path  # the server's log
     env: dict = field(repr=False)  # the environment the server runs with, for netbox commands against its database
 
     def worker_pids(self):
@@ -87,30 +91,30 @@ def databases_module():
     return module
 
 
-def recreate_database(env):
+def recreate_database(env, base=None):
     """Make the database again, migrated with the plugin and holding only the demo data.
 
     `netbox migrate` costs about 10 s even when there is nothing to apply, so it runs only when the plugin's
-    migrations change, into `<name>_base` (made by dev/databases.py); each run copies that base in a second.
+    migrations change, into `base` (default `<name>_base`, made by dev/databases.py); each run copies that base in
+    a second. Servers started at the same time may share a base: an advisory lock lets one of them make it.
     """
     name = env['NETBOX_DB_NAME']
-    base = f'{name}_base'
+    base = base or f'{name}_base'
     if {name, base} & RESERVED:
         raise ValueError(f'{name} belongs to another command; give live_server a database of its own')
     databases = databases_module()
     ready = f'{databases.plugin_stamp()}; migrated'  # written only after the migration succeeded
     with databases.connect() as conn:
-        base_ready = databases.comment_of(conn, base) == ready
-    if not base_ready:
-        subprocess.run(
-            [sys.executable, 'dev/databases.py', 'demo'],
-            env={**env, 'NETBOX_DB_NAME': base},
-            cwd=REPO,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    with databases.connect() as conn:
-        if not base_ready:
+        # Held until this connection closes: the base is checked, made and copied by one server at a time.
+        conn.execute('SELECT pg_advisory_lock(hashtext(%s))', (f'live_server {base}',))
+        if databases.comment_of(conn, base) != ready:
+            subprocess.run(
+                [sys.executable, 'dev/databases.py', 'demo'],
+                env={**env, 'NETBOX_DB_NAME': base},
+                cwd=REPO,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             databases.set_comment(conn, base, ready)
         databases.drop(conn, name)
         conn.execute(
@@ -121,11 +125,21 @@ def recreate_database(env):
     subprocess.run([sys.executable, 'dev/demo_data.py'], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
 
 
+def collect_static(env, netbox_root):
+    """Give the server a NETBOX_ROOT with collected static files (seconds; unchanged files are skipped).
+
+    runserver --insecure serves static files from the apps, but NetBox also reads some itself from
+    NETBOX_ROOT/static (STATIC_ROOT), such as the style sheet of rack elevations, which answer 500 without it.
+    """
+    env['NETBOX_ROOT'] = str(netbox_root)
+    subprocess.run([str(BIN / 'netbox'), 'collectstatic', '--no-input', '-v0'], env=env, cwd=REPO, check=True)
+
+
 def wait_until_up(url, process, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f'gunicorn exited with code {process.returncode} before answering')
+            raise RuntimeError(f'the server exited with code {process.returncode} before answering')
         try:
             with urllib.request.urlopen(f'{url}/api/status/', timeout=5):
                 return
@@ -135,16 +149,16 @@ def wait_until_up(url, process, timeout):
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f'gunicorn did not answer {url}/api/status/ within {timeout} s')
+    raise RuntimeError(f'the server did not answer {url}/api/status/ within {timeout} s')
 
 
 def die_with_parent():
-    """In the child before exec: the kernel sends SIGTERM to gunicorn if this process dies, even by SIGKILL."""
+    """In the child before exec: the kernel sends SIGTERM to the server if this process dies, even by SIGKILL."""
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def stop(process):
-    """SIGTERM the master (gunicorn stops its workers), then SIGKILL the whole process group if anything is left."""
+    """SIGTERM the server (gunicorn's master stops its workers), then SIGKILL its process group if anything is left."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         with suppress(subprocess.TimeoutExpired):
@@ -154,22 +168,13 @@ def stop(process):
     process.wait()
 
 
-@contextmanager
-def live_server(
-    db_name, media_root, *, port=None, plugin_config=None, workers=1, timeout=600, redis_dbs=(4, 5), log=None
-):
-    """Yield a LiveServer for a fresh copy of `db_name` with the demo data, storing files in `media_root`.
-
-    One sync worker by default: requests are served one at a time, and a benchmark measures that one process.
-    `timeout` is gunicorn's worker timeout (a 1 GiB upload takes longer than its default 30 s).
-    """
-    env = server_env(db_name, media_root, plugin_config, redis_dbs)
-    Path(media_root).mkdir(parents=True, exist_ok=True)
-    recreate_database(env)
-    port = port or free_port()
-    url = f'http://127.0.0.1:{port}'
-    log_path = Path(log) if log else Path(media_root).parent / f'gunicorn-{port}.log'
-    command = [
+def server_command(server, port, workers, timeout, log_path):
+    if server == 'runserver':
+        # Threaded, one process; --insecure serves static files although DEBUG is off.
+        return [str(BIN / 'netbox'), 'runserver', '--insecure', '--noreload', f'127.0.0.1:{port}']
+    if server != 'gunicorn':
+        raise ValueError(f'server must be gunicorn or runserver, not {server!r}')
+    return [
         str(BIN / 'gunicorn'),
         'netbox.wsgi:application',
         '--bind', f'127.0.0.1:{port}',
@@ -179,6 +184,40 @@ def live_server(
         '--no-control-socket',
         '--error-logfile', str(log_path),
     ]  # fmt: skip
+
+
+@contextmanager
+def live_server(
+    db_name,
+    media_root,
+    *,
+    port=None,
+    plugin_config=None,
+    workers=1,
+    timeout=600,
+    redis_dbs=(4, 5),
+    log=None,
+    server='gunicorn',
+    base=None,
+    fresh_media=False,
+):
+    """Yield a LiveServer for a fresh copy of `db_name` with the demo data, storing files in `media_root`.
+
+    One sync worker by default: requests are served one at a time, and a benchmark measures that one process.
+    `timeout` is gunicorn's worker timeout (a 1 GiB upload takes longer than its default 30 s). `fresh_media`
+    empties `media_root` first, so that it holds only the new database's files.
+    """
+    env = server_env(db_name, media_root, plugin_config, redis_dbs)
+    if server == 'runserver':
+        collect_static(env, Path(media_root).parent / 'netbox-root')
+    if fresh_media:
+        shutil.rmtree(media_root, ignore_errors=True)
+    Path(media_root).mkdir(parents=True, exist_ok=True)
+    recreate_database(env, base)
+    port = port or free_port()
+    url = f'http://127.0.0.1:{port}'
+    log_path = Path(log) if log else Path(media_root).parent / f'{server}-{port}.log'
+    command = server_command(server, port, workers, timeout, log_path)
     with open(log_path, 'ab') as log_file:
         process = subprocess.Popen(
             command,
@@ -208,12 +247,26 @@ def main():
     parser.add_argument('--port', type=int)
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--plugin-config', type=json.loads, help='JSON for PLUGINS_CONFIG["netbox_attachments"]')
+    parser.add_argument('--server', choices=['gunicorn', 'runserver'], default='gunicorn')
+    parser.add_argument('--base', help='the migrated database to copy (default: <db_name>_base)')
+    parser.add_argument('--redis-dbs', type=lambda text: tuple(map(int, text.split(','))), default=(4, 5))
+    parser.add_argument('--fresh-media', action='store_true', help='empty media_root first')
+    parser.add_argument('--log', help="the server's log file (default: beside media_root)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # runs the clean-up, as Ctrl-C does
     with live_server(
-        args.db_name, args.media_root, port=args.port, plugin_config=args.plugin_config, workers=args.workers
+        args.db_name,
+        args.media_root,
+        port=args.port,
+        plugin_config=args.plugin_config,
+        workers=args.workers,
+        server=args.server,
+        base=args.base,
+        redis_dbs=args.redis_dbs,
+        fresh_media=args.fresh_media,
+        log=args.log,
     ) as server:
-        print(f'NetBox at {server.url}/ (admin / admin), gunicorn pid {server.pid}; Ctrl-C stops it', flush=True)
+        print(f'NetBox at {server.url}/ (admin / admin), {args.server} pid {server.pid}; Ctrl-C stops it', flush=True)
         with suppress(KeyboardInterrupt):
             signal.pause()
 

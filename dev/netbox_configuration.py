@@ -56,7 +56,7 @@ RELEASE_CHECK_URL = None
 TIME_ZONE = 'UTC'
 
 MEDIA_ROOT = _env('NETBOX_MEDIA_ROOT', str(REPO_ROOT / '.demo' / 'media'))
-STATIC_ROOT = _env('NETBOX_STATIC_ROOT', str(REPO_ROOT / '.demo' / 'static'))
+# Static files are collected to NETBOX_ROOT/static: NetBox does not take STATIC_ROOT from its configuration.
 
 # The migrated template database is built without the plugin, so that a change to the plugin's migrations never
 # forces NetBox's own (slow) migrations to run again.

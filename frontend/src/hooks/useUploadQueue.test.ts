@@ -11,6 +11,11 @@ describe('precheck', () => {
   it('refuses a file over the limit, naming both sizes', () => {
     expect(precheck(fileOf('big.iso', 3 * MB), 2 * MB)).toBe('Too large: 3.0 MB, and the limit is 2.0 MB.');
   });
+  it('names exact byte counts when a file is so little over the limit that both sizes round alike', () => {
+    expect(precheck(fileOf('dump.bin', 2 * MB + 1), 2 * MB)).toBe(
+      'Too large: 2,097,153 bytes, and the limit is 2,097,152 bytes.',
+    );
+  });
   it('refuses an empty file', () => {
     expect(precheck(fileOf('empty.txt', 0), null)).toMatch(/empty/);
   });

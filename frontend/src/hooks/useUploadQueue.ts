@@ -45,11 +45,16 @@ export interface UploadQueueOptions {
   onStored?: (attachment: Attachment) => void;
 }
 
+const exactBytes = (bytes: number) => `${bytes.toLocaleString('en')} bytes`;
+
 /** The reason a file is refused before it is sent, or null. */
 export function precheck(file: File, maxUploadSize: number | null): string | null {
   if (file.size === 0) return 'The file is empty: there is nothing to upload.';
   if (maxUploadSize !== null && file.size > maxUploadSize) {
-    return `Too large: ${formatSize(file.size)}, and the limit is ${formatSize(maxUploadSize)}.`;
+    let [size, limit] = [formatSize(file.size), formatSize(maxUploadSize)];
+    // Just over the limit both round alike ("2.0 MB, and the limit is 2.0 MB"): exact bytes show the difference.
+    if (size === limit) [size, limit] = [exactBytes(file.size), exactBytes(maxUploadSize)];
+    return `Too large: ${size}, and the limit is ${limit}.`;
   }
   return null;
 }

@@ -244,6 +244,7 @@ describe('Manager', () => {
     expect(screen.queryByRole('button', { name: /^link /i })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^unlink /i })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^delete /i })).not.toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Attachment manager' })).not.toHaveAttribute('aria-disabled');
     expect(screen.getByRole('button', { name: 'Preview Rack manual' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Download Rack manual' })).toHaveAttribute(
       'href',

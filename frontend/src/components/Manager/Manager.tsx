@@ -114,6 +114,9 @@ export function Manager({ config, api }: Props) {
         className: 'card netbox-attachments-widget',
         role: 'region',
         'aria-label': 'Attachment manager',
+        // A disabled dropzone marks its root aria-disabled, which would disable every control inside it for assistive
+        // technology; only dropping is off for users who may not upload.
+        'aria-disabled': undefined,
       })}
     >
       <input {...dropzone.getInputProps({ 'aria-label': 'Choose files to upload' })} />

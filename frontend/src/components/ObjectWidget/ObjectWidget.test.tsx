@@ -201,6 +201,8 @@ describe('ObjectWidget', () => {
     expect(within(row).queryByRole('button', { name: /Unlink/ })).not.toBeInTheDocument();
     expect(within(row).queryByRole('button', { name: /Delete/ })).not.toBeInTheDocument();
     expect(screen.queryByText(/Drop files here/)).not.toBeInTheDocument();
+    // Dropping is off, but the region must not read as disabled: that would disable Preview and Download too.
+    expect(screen.getByRole('region', { name: /^Attachments of / })).not.toHaveAttribute('aria-disabled');
   });
 
   it('lets a user who may add but not delete upload and link, without unlink or delete', async () => {

@@ -129,6 +129,9 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
         className: 'card netbox-attachments netbox-attachments-widget',
         'aria-label': `Attachments of ${objectLabel}`,
         role: 'region',
+        // A disabled dropzone marks its root aria-disabled, which would disable every control inside it for assistive
+        // technology; only dropping is off for users who may not upload.
+        'aria-disabled': undefined,
       })}
     >
       <input {...dropzone.getInputProps({ 'aria-label': 'Choose files to upload' })} />

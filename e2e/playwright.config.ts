@@ -1,0 +1,121 @@
+// The browser suite: Debian's Chromium against two real NetBox servers with the plugin, one per display setting.
+//   npm run test:e2e                                   # everything (make test runs it)
+//   npm run test:e2e -- e2e/tests/upload.spec.ts       # one spec; add --headed, --trace on, --debug as needed
+//   npx playwright show-report .e2e/report             # the HTML report of the last run
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+
+import { defineConfig } from '@playwright/test';
+
+import type { Options } from './fixtures';
+
+import { SERVERS, type ServerName } from './support/servers';
+
+const REPO = path.resolve(__dirname, '..');
+const OUT = path.join(REPO, '.e2e');
+const PYTHON = path.join(REPO, '.venv', 'bin', 'python');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** A free local port, the same in the runner and in every worker: the runner picks it and its workers inherit it. */
+function port(name: ServerName): number {
+  const key = `E2E_${name.toUpperCase()}_PORT`;
+  process.env[key] ??= execFileSync(process.execPath, [
+    '-e',
+    "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });",
+  ]).toString();
+  return Number(process.env[key]);
+}
+
+/**
+ * Playwright records videos with its own ffmpeg build, which cannot be downloaded here; Debian's ffmpeg takes the
+ * same arguments. Pointing a browsers folder of our own at it leaves the user's Playwright cache alone.
+ */
+function useDebianFfmpeg() {
+  const browsers = path.join(OUT, 'browsers');
+  const manifest = path.join(path.dirname(require.resolve('playwright-core')), 'browsers.json');
+  const revision = JSON.parse(readFileSync(manifest, 'utf8')).browsers.find(
+    (browser: { name: string }) => browser.name === 'ffmpeg',
+  ).revision;
+  const target = path.join(browsers, `ffmpeg-${revision}`, 'ffmpeg-linux');
+  if (!existsSync(target) && existsSync('/usr/bin/ffmpeg')) {
+    rmSync(path.dirname(target), { recursive: true, force: true });
+    mkdirSync(path.dirname(target), { recursive: true });
+    symlinkSync('/usr/bin/ffmpeg', target);
+  }
+  process.env.PLAYWRIGHT_BROWSERS_PATH = browsers;
+}
+useDebianFfmpeg();
+
+const url = (name: ServerName) => `http://127.0.0.1:${port(name)}`;
+
+export default defineConfig<Options>({
+  testDir: '.',
+  outputDir: path.join(OUT, 'results'),
+  // Each test arranges its own data with unique names, so tests may run side by side; the machine has 2 cores.
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { outputFolder: path.join(OUT, 'report'), open: 'never' }]],
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    video: 'retain-on-failure',
+    viewport: { width: 1440, height: 900 },
+    launchOptions: {
+      executablePath: CHROMIUM,
+      // Without the background-networking flags Chromium keeps calling Google's hosts, which this network refuses.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: (Object.keys(SERVERS) as ServerName[]).flatMap((name) => [
+    {
+      name: `${name}-setup`,
+      testMatch: /auth\.setup\.ts$/,
+      use: { baseURL: url(name), server: name },
+    },
+    {
+      name,
+      testMatch: SERVERS[name].specs,
+      dependencies: [`${name}-setup`],
+      use: { baseURL: url(name), server: name },
+    },
+  ]),
+  webServer: (Object.keys(SERVERS) as ServerName[]).map((name) => ({
+    // A fresh copy of a migrated database with the demo data, and an empty media folder, on every run.
+    command: [
+      PYTHON,
+      'dev/live_server.py',
+      `netbox_attachments_e2e_${name}`,
+      path.join(OUT, name, 'media'),
+      '--server=runserver',
+      '--base=netbox_attachments_e2e_base',
+      `--port=${port(name)}`,
+      `--redis-dbs=${SERVERS[name].redisDbs}`,
+      `--plugin-config=${JSON.stringify(SERVERS[name].pluginConfig)}`,
+      '--fresh-media',
+      `--log=${path.join(OUT, name, 'server.log')}`,
+    ]
+      .map((arg) => `'${arg}'`)
+      .join(' '),
+    cwd: REPO,
+    url: `${url(name)}/login/`,
+    // The first run on a machine migrates the shared base database (about a minute).
+    timeout: 600_000,
+    reuseExistingServer: false,
+    gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 20_000 },
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  })),
+});

@@ -1,0 +1,24 @@
+// The two NetBox configurations the suite runs against, and which specs run on each.
+
+/** Small enough that a test can go over it with a file made in memory. */
+export const MAX_UPLOAD_SIZE = 2 * 1024 * 1024;
+
+export const SERVERS = {
+  // Every object type shows its attachments on a tab (the plugin's default).
+  tab: {
+    pluginConfig: { max_upload_size: MAX_UPLOAD_SIZE },
+    redisDbs: '8,9',
+    specs: /tests\/(?!panel).*\.spec\.ts$/,
+  },
+  // Panels in every position for a few models; devices keep the tab.
+  panel: {
+    pluginConfig: {
+      max_upload_size: MAX_UPLOAD_SIZE,
+      display_setting: { 'dcim.site': 'right_page', 'dcim.rack': 'left_page', 'tenancy.tenant': 'full_width_page' },
+    },
+    redisDbs: '10,11',
+    specs: /tests\/panel.*\.spec\.ts$/,
+  },
+};
+
+export type ServerName = keyof typeof SERVERS;
