@@ -4,7 +4,7 @@
 // - `api` is the admin's REST API for arranging data; `apiAs(role)` another role's.
 // - Every browser console error, page error and failed request (network error or HTTP status >= 400) fails the
 //   test, unless the test announced it with `problems.allow(/pattern/)`.
-// - `snap(name, target?)` writes a named screenshot to .e2e/screenshots/ on every run, for review.
+// - `snap(name, target?, options?)` writes a named screenshot to .e2e/screenshots/ on every run, for review.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -59,7 +59,7 @@ interface Fixtures {
   api: NetBoxApi;
   apiAs: (role: RoleName) => Promise<NetBoxApi>;
   unique: (prefix: string) => string;
-  snap: (name: string, target?: Page | Locator) => Promise<void>;
+  snap: (name: string, target?: Page | Locator, options?: { fullPage?: boolean }) => Promise<void>;
 }
 
 export const test = base.extend<Fixtures & Options>({
@@ -108,9 +108,9 @@ export const test = base.extend<Fixtures & Options>({
   },
 
   snap: async ({ page }, use, testInfo) => {
-    await use(async (name, target = page) => {
+    await use(async (name, target = page, options = {}) => {
       const file = path.join(SCREENSHOTS_DIR, `${testInfo.project.name}-${name}.png`);
-      await target.screenshot({ path: file, animations: 'disabled' });
+      await target.screenshot({ path: file, animations: 'disabled', ...options });
     });
   },
 });

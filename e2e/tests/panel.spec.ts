@@ -47,7 +47,7 @@ test('left-hand panel of a rack and full-width panel of a tenant show their atta
     page.locator('[data-placement=left_page]').getByRole('region', { name: /^Attachments of/ }),
   ).toBeVisible();
   await expect(rackWidget.row(rackFile.name)).toBeVisible();
-  await snap('rack-left-panel');
+  await snap('rack-left-panel', page, { fullPage: true });
 
   const tenantWidget = await AttachmentsWidget.openPanel(page, tenant.display_url);
   const fullWidth = page.locator('[data-placement=full_width_page]');
@@ -59,7 +59,7 @@ test('left-hand panel of a rack and full-width panel of a tenant show their atta
     await page.locator('.page-body .container-fluid, .page-body').first().boundingBox(),
   ];
   expect(panel!.width).toBeGreaterThan(content!.width * 0.9);
-  await snap('tenant-full-width-panel');
+  await snap('tenant-full-width-panel', page, { fullPage: true });
 });
 
 test('devices keep their tab where only other models get panels', async ({ page, api, unique }) => {

@@ -1,3 +1,5 @@
+import type { Page } from '@playwright/test';
+
 import { expect, test } from '../fixtures';
 import { AttachmentsWidget } from '../pages/AttachmentsWidget';
 import { SCRIPT_MARKER, htmlWithScript, pdf, png, svgWithScript } from '../support/files';
@@ -23,11 +25,19 @@ test('images and PDFs preview inline', async ({ page, api, unique, snap }) => {
 
   const pdfResponse = page.waitForResponse((response) => response.url().includes(`/${manual.id}/download/?inline=1`));
   const pdfDialog = await widget.openPreview(manual.name);
-  await expect(pdfDialog.locator(`iframe[title="Preview of ${manual.name}"]`)).toBeVisible();
+  const frame = pdfDialog.locator(`iframe[title="Preview of ${manual.name}"]`);
+  await expect(frame).toBeVisible();
   const response = await pdfResponse;
   expect(response.status()).toBe(200);
   expect(response.headers()['content-type']).toBe('application/pdf');
   expect(response.headers()['content-disposition']).toMatch(/^inline/);
+  // Chromium's PDF viewer draws in a process of its own, out of the page's reach: the picture of the frame tells
+  // whether it drew the document's white page, which fills about half of it, or only its dark background.
+  const scratch = await page.context().newPage();
+  await expect
+    .poll(async () => whiteShare(scratch, await frame.screenshot()), { timeout: 20_000 })
+    .toBeGreaterThan(0.3);
+  await scratch.close();
   await snap('preview-pdf');
 });
 
@@ -57,4 +67,24 @@ for (const make of [htmlWithScript, svgWithScript]) {
     expect(inline.headers()['content-disposition']).toMatch(/^attachment/);
     expect(inline.headers()['content-security-policy']).toContain('sandbox');
   });
+}
+
+/** The share of a PNG's pixels that are white or nearly so, measured on a blank page of the browser. */
+function whiteShare(scratch: Page, png: Buffer): Promise<number> {
+  return scratch.evaluate(
+    async (dataUrl) => {
+      const image = new Image();
+      image.src = dataUrl;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [image.width, image.height];
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      let white = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] > 240 && data[i + 1] > 240 && data[i + 2] > 240) white++;
+      return white / (data.length / 4);
+    },
+    `data:image/png;base64,${png.toString('base64')}`,
+  );
 }
