@@ -1,5 +1,8 @@
 """The NetBox UI: every view under NetBox's object permissions, forms, filters and confirmations."""
 
+import re
+from html import unescape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -164,6 +167,18 @@ def test_panel_endpoint_filters_by_object(admin_client):
     link(make_attachment(name='Theirs'), other)
     html = admin_client.get(panel_url(device)).content.decode()
     assert 'Mine' in html and 'Theirs' not in html
+
+
+def test_the_panel_points_browsers_without_javascript_to_the_objects_attachment_list(admin_client, plugin_settings):
+    device, other = make_device(), make_device()
+    link(make_attachment(name='Mine'), device)
+    link(make_attachment(name='Theirs'), other)
+    with plugin_settings(display_default='right_page'):
+        page = admin_client.get(device.get_absolute_url()).content.decode()
+    noscript = re.search(r'<noscript>(.*?)</noscript>', page[page.index('netbox-attachments-panel') :], re.S).group(1)
+    href = unescape(re.search(r'href="([^"]+)"', noscript).group(1))
+    listed = admin_client.get(href).content.decode()
+    assert 'Mine' in listed and 'Theirs' not in listed
 
 
 @pytest.mark.parametrize(

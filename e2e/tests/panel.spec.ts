@@ -69,3 +69,21 @@ test('devices keep their tab where only other models get panels', async ({ page,
   await page.getByRole('link', { name: /^Attachments/ }).click();
   await new AttachmentsWidget(page).ready();
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a panel, which loads its list by script, links to the object's attachments instead", async ({
+    page,
+    api,
+    unique,
+  }) => {
+    const site = await api.createSite(unique('e2e-site'));
+    const attachment = await api.upload(text(`${unique('site-access')}.txt`, 'badge desk\n'), {
+      links: [['dcim.site', site.id]],
+    });
+    await page.goto(site.display_url);
+    await page.getByRole('link', { name: "open this object's attachments" }).click();
+    await expect(page.locator('table.object-list').getByRole('link', { name: attachment.name })).toBeVisible();
+  });
+});
