@@ -10,7 +10,7 @@ import { defineConfig } from '@playwright/test';
 
 import type { Options } from './fixtures';
 
-import { SERVERS, type ServerName } from './support/servers';
+import { SERVERS, databaseOf, type ServerName } from './support/servers';
 
 const REPO = path.resolve(__dirname, '..');
 const OUT = path.join(REPO, '.e2e');
@@ -97,7 +97,7 @@ export default defineConfig<Options>({
     command: [
       PYTHON,
       'dev/live_server.py',
-      `netbox_attachments_e2e_${name}`,
+      databaseOf(name),
       path.join(OUT, name, 'media'),
       '--server=runserver',
       '--base=netbox_attachments_e2e_base',

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-import { SERVERS, type ServerName } from './servers';
+import { SERVERS, databaseOf, type ServerName } from './servers';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -28,7 +28,7 @@ export function breakAssignment(server: ServerName, assignmentId: number) {
       PYTHONPATH: REPO,
       NETBOX_CONFIGURATION: 'dev.netbox_configuration',
       DJANGO_SETTINGS_MODULE: 'netbox.settings',
-      NETBOX_DB_NAME: `netbox_attachments_e2e_${server}`,
+      NETBOX_DB_NAME: databaseOf(server),
       NETBOX_REDIS_TASKS_DB: tasksDb,
       NETBOX_REDIS_CACHE_DB: cacheDb,
     },

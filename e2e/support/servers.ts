@@ -22,3 +22,6 @@ export const SERVERS = {
 };
 
 export type ServerName = keyof typeof SERVERS;
+
+/** Each server's database, a fresh copy on every run: one run at a time per PostgreSQL server. */
+export const databaseOf = (name: ServerName) => `netbox_attachments_e2e_${name}`;
