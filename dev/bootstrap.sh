@@ -132,8 +132,8 @@ ensure_browser() {
     local chromium=${CHROMIUM:-/usr/bin/chromium}
     if [ ! -x "$chromium" ]; then
         say "Installing Chromium from Debian's packages (about a minute)"
-        apt_install chromium || die "The browser tests need Chromium at $chromium. Install Debian's package \
-('apt-get install chromium') or set CHROMIUM=/path/to/chromium."
+        apt_install chromium && [ -x "$chromium" ] || die "The browser tests need Chromium at $chromium. Install \
+Debian's package ('apt-get install chromium') or set CHROMIUM=/path/to/chromium."
     fi
     if ! command -v ffmpeg >/dev/null 2>&1; then
         say "Installing ffmpeg (videos of failed browser tests) from Debian's packages"

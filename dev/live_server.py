@@ -69,8 +69,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def server_env(db_name, media_root, plugin_config=None, redis_dbs=(4, 5)):
+def server_env(db_name, media_root, plugin_config=None, redis_dbs=(4, 5), netbox_root=None):
+    root = {'NETBOX_ROOT': str(netbox_root)} if netbox_root else {}
     return {
+        **root,
         **os.environ,
         'PYTHONPATH': str(REPO),
         'NETBOX_CONFIGURATION': 'dev.netbox_configuration',
@@ -125,13 +127,12 @@ def recreate_database(env, base=None):
     subprocess.run([sys.executable, 'dev/demo_data.py'], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
 
 
-def collect_static(env, netbox_root):
-    """Give the server a NETBOX_ROOT with collected static files (seconds; unchanged files are skipped).
+def collect_static(env):
+    """Collect static files into the server's NETBOX_ROOT/static (seconds; unchanged files are skipped).
 
     runserver --insecure serves static files from the apps, but NetBox also reads some itself from
     NETBOX_ROOT/static (STATIC_ROOT), such as the style sheet of rack elevations, which answer 500 without it.
     """
-    env['NETBOX_ROOT'] = str(netbox_root)
     subprocess.run([str(BIN / 'netbox'), 'collectstatic', '--no-input', '-v0'], env=env, cwd=REPO, check=True)
 
 
@@ -207,9 +208,11 @@ def live_server(
     `timeout` is gunicorn's worker timeout (a 1 GiB upload takes longer than its default 30 s). `fresh_media`
     empties `media_root` first, so that it holds only the new database's files.
     """
-    env = server_env(db_name, media_root, plugin_config, redis_dbs)
-    if server == 'runserver':
-        collect_static(env, Path(media_root).parent / 'netbox-root')
+    # A browser needs static files; runserver's own NETBOX_ROOT, beside the media folder, holds them.
+    netbox_root = Path(media_root).parent / 'netbox-root' if server == 'runserver' else None
+    env = server_env(db_name, media_root, plugin_config, redis_dbs, netbox_root)
+    if netbox_root:
+        collect_static(env)
     if fresh_media:
         shutil.rmtree(media_root, ignore_errors=True)
     Path(media_root).mkdir(parents=True, exist_ok=True)
@@ -218,7 +221,7 @@ def live_server(
     url = f'http://127.0.0.1:{port}'
     log_path = Path(log) if log else Path(media_root).parent / f'{server}-{port}.log'
     command = server_command(server, port, workers, timeout, log_path)
-    with open(log_path, 'ab') as log_file:
+    with open(log_path, 'wb') as log_file:  # this run's log only
         process = subprocess.Popen(
             command,
             env=env,

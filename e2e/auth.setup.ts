@@ -8,7 +8,7 @@ import { LoginPage } from './pages/LoginPage';
 import { NetBoxApi } from './support/api';
 import { ROLES, storageStateOf, tokensFileOf, type RoleName } from './support/roles';
 
-setup('log in every role', async ({ browser, baseURL, server }) => {
+setup('log in every role', async ({ browser, baseURL, server, problems }) => {
   const admin = await NetBoxApi.open(baseURL!, await NetBoxApi.provisionToken(baseURL!, 'admin', 'admin'));
   const tokens: Partial<Record<RoleName, string>> = {};
   for (const [name, role] of Object.entries(ROLES) as [RoleName, (typeof ROLES)[RoleName]][]) {
@@ -30,6 +30,7 @@ setup('log in every role', async ({ browser, baseURL, server }) => {
     tokens[name] = await NetBoxApi.provisionToken(baseURL!, role.username, role.password);
 
     const context = await browser.newContext({ baseURL });
+    problems.watch(context);
     const login = new LoginPage(await context.newPage());
     await login.logIn(role.username, role.password);
     const statePath = storageStateOf(server, name);

@@ -19,11 +19,12 @@ export const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '.e2e', 'screenshot
 /** What went wrong in the browser during one test, and what the test said to expect. */
 export class ProblemLog {
   private readonly seen: string[] = [];
-  private readonly allowed: RegExp[] = [];
+  // Each allowance covers only what happens after it is made: a test cannot excuse a problem it did not provoke.
+  private readonly allowed: { pattern: RegExp; from: number }[] = [];
 
-  /** Expect problems matching the pattern, e.g. an HTTP 403 this test provokes on purpose. */
+  /** Expect problems matching the pattern from now on, e.g. the HTTP 403 of a write this test makes on purpose. */
   allow(pattern: RegExp) {
-    this.allowed.push(pattern);
+    this.allowed.push({ pattern, from: this.seen.length });
   }
 
   watch(context: BrowserContext) {
@@ -33,7 +34,10 @@ export class ProblemLog {
     context.on('weberror', (error) => this.seen.push(`page error: ${error.error().message}`));
     context.on('requestfailed', (request) => {
       const reason = request.failure()?.errorText ?? 'unknown';
-      // The browser aborts requests on purpose: a navigation away from a page, a link that became a download.
+      // Aborts are the browser's or the page's own decision, not failures: a navigation ends the requests of the
+      // page it leaves, a link that turns into a download aborts its navigation, and TanStack Query cancels the
+      // fetch of a search that newer typing replaced. A request the page needed and lost shows in what the test
+      // asserts about the page.
       if (reason === 'net::ERR_ABORTED') return;
       this.seen.push(`request failed: ${request.method()} ${request.url()}: ${reason}`);
     });
@@ -44,8 +48,15 @@ export class ProblemLog {
     });
   }
 
+  /** Everything seen so far, allowed or not. */
+  all(): string[] {
+    return [...this.seen];
+  }
+
   unexpected(): string[] {
-    return this.seen.filter((problem) => !this.allowed.some((pattern) => pattern.test(problem)));
+    return this.seen.filter(
+      (problem, index) => !this.allowed.some(({ pattern, from }) => index >= from && pattern.test(problem)),
+    );
   }
 }
 
@@ -101,9 +112,10 @@ export const test = base.extend<Fixtures & Options>({
   },
 
   unique: async ({}, use, testInfo) => {
-    // Tests run side by side on one database: names carry the worker, the test and a counter.
+    // Tests run side by side on one database: names carry the test (its ID ends with a hash of its project, file,
+    // title and repetition), the time, and a counter.
     let counter = 0;
-    const tag = `${testInfo.workerIndex}${testInfo.testId.slice(0, 6)}${Date.now().toString(36).slice(-4)}`;
+    const tag = `${testInfo.testId.slice(-6)}${Date.now().toString(36).slice(-4)}`;
     await use((prefix) => `${prefix}-${tag}-${++counter}`);
   },
 

@@ -17,12 +17,21 @@ const OUT = path.join(REPO, '.e2e');
 const PYTHON = path.join(REPO, '.venv', 'bin', 'python');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** A free local port, the same in the runner and in every worker: the runner picks it and its workers inherit it. */
+/**
+ * A free local port, the same in the runner and in every worker: the runner picks it and its workers inherit it.
+ * It comes from below Linux's ephemeral range (32768 and up), where the outgoing connections made while the server
+ * starts (PostgreSQL, Redis) cannot take it before the server binds it.
+ */
 function port(name: ServerName): number {
   const key = `E2E_${name.toUpperCase()}_PORT`;
   process.env[key] ??= execFileSync(process.execPath, [
     '-e',
-    "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });",
+    `const net = require('net');
+     (function attempt() {
+       const port = 20000 + Math.floor(Math.random() * 12000);
+       const probe = net.createServer().once('error', attempt);
+       probe.listen(port, '127.0.0.1', () => probe.close(() => process.stdout.write(String(port))));
+     })();`,
   ]).toString();
   return Number(process.env[key]);
 }
@@ -38,10 +47,14 @@ function useDebianFfmpeg() {
     (browser: { name: string }) => browser.name === 'ffmpeg',
   ).revision;
   const target = path.join(browsers, `ffmpeg-${revision}`, 'ffmpeg-linux');
-  if (!existsSync(target) && existsSync('/usr/bin/ffmpeg')) {
+  const ffmpeg = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((dir) => path.join(dir, 'ffmpeg'))
+    .find((candidate) => existsSync(candidate));
+  if (ffmpeg && !existsSync(target)) {
     rmSync(path.dirname(target), { recursive: true, force: true });
     mkdirSync(path.dirname(target), { recursive: true });
-    symlinkSync('/usr/bin/ffmpeg', target);
+    symlinkSync(ffmpeg, target);
   }
   process.env.PLAYWRIGHT_BROWSERS_PATH = browsers;
 }
@@ -111,8 +124,9 @@ export default defineConfig<Options>({
       .join(' '),
     cwd: REPO,
     url: `${url(name)}/login/`,
-    // The first run on a machine migrates the shared base database (about a minute).
-    timeout: 600_000,
+    // The first run migrates the shared base database (a minute); on a new machine, where `make test` has not yet
+    // built the template database, `make e2e` builds it here (5 to 15 minutes).
+    timeout: 1_800_000,
     reuseExistingServer: false,
     gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 20_000 },
     stdout: 'ignore' as const,

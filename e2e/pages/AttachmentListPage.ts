@@ -1,5 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 
+import { rowNamed } from './rows';
+
 /** NetBox's server-rendered list of attachments (Attachments > Attachments), with its filters in the URL. */
 export class AttachmentListPage {
   static readonly PATH = '/plugins/netbox-attachments/netbox-attachments/';
@@ -15,6 +17,6 @@ export class AttachmentListPage {
   }
 
   row(name: string): Locator {
-    return this.rows.filter({ has: this.page.getByRole('link', { name, exact: true }) });
+    return rowNamed(this.rows, name);
   }
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page } from '@playwright/test';
 
 import type { FileSpec } from '../support/files';
+import { rowNamed } from './rows';
 
 /** The React widget of one object, on its Attachments tab or in its panel. */
 export class AttachmentsWidget {
@@ -42,7 +43,7 @@ export class AttachmentsWidget {
 
   /** The table row of the attachment called `name`. */
   row(name: string): Locator {
-    return this.rows.filter({ has: this.page.getByRole('link', { name, exact: true }) });
+    return rowNamed(this.rows, name);
   }
 
   /** The Links cell of a row: how many objects the attachment is linked to, across the system. */

@@ -1,5 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
+import { rowNamed } from './rows';
+
 /** Attachments > Manager: every attachment, with search, filters, linking and deleting. */
 export class ManagerPage {
   static readonly PATH = '/plugins/netbox-attachments/netbox-attachments/manager/';
@@ -23,7 +25,7 @@ export class ManagerPage {
   }
 
   row(name: string): Locator {
-    return this.rows.filter({ has: this.page.getByRole('link', { name, exact: true }) });
+    return rowNamed(this.rows, name);
   }
 
   /** The names of the attachments listed, in order. */

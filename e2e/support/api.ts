@@ -3,7 +3,7 @@ import { expect, request as playwrightRequest, type APIRequestContext } from '@p
 
 import type { FileSpec } from './files';
 
-const PLUGIN = '/api/plugins/netbox-attachments';
+export const PLUGIN_API = '/api/plugins/netbox-attachments';
 
 export interface Attachment {
   id: number;
@@ -105,7 +105,7 @@ export class NetBoxApi {
     file: FileSpec,
     options: { name?: string; links?: [ObjectTypeName, number][] } = {},
   ): Promise<Attachment> {
-    const response = await this.request.post(`${PLUGIN}/netbox-attachments/`, {
+    const response = await this.request.post(`${PLUGIN_API}/netbox-attachments/`, {
       multipart: { name: options.name ?? file.name, file },
     });
     expect(response.status(), `upload of ${file.name}: ${await response.text()}`).toBe(201);
@@ -115,7 +115,7 @@ export class NetBoxApi {
   }
 
   link(attachmentId: number, objectType: ObjectTypeName, objectId: number) {
-    return this.post(`${PLUGIN}/netbox-attachment-assignments/`, {
+    return this.post(`${PLUGIN_API}/netbox-attachment-assignments/`, {
       attachment: attachmentId,
       object_type: objectType,
       object_id: objectId,
@@ -123,12 +123,12 @@ export class NetBoxApi {
   }
 
   attachment(id: number): Promise<Attachment> {
-    return this.get(`${PLUGIN}/netbox-attachments/${id}/`);
+    return this.get(`${PLUGIN_API}/netbox-attachments/${id}/`);
   }
 
   /** The attachments whose name, file name or description contains `q`. */
   async findAttachments(q: string): Promise<Attachment[]> {
-    return (await this.get<{ results: Attachment[] }>(`${PLUGIN}/netbox-attachments/`, { q })).results;
+    return (await this.get<{ results: Attachment[] }>(`${PLUGIN_API}/netbox-attachments/`, { q })).results;
   }
 
   async findAttachment(q: string): Promise<Attachment> {
@@ -138,7 +138,7 @@ export class NetBoxApi {
   }
 
   async download(id: number): Promise<Buffer> {
-    const response = await this.request.get(`${PLUGIN}/netbox-attachments/${id}/download/`, {
+    const response = await this.request.get(`${PLUGIN_API}/netbox-attachments/${id}/download/`, {
       headers: { Accept: '*/*' },
     });
     expect(response.status(), `download of attachment ${id}`).toBe(200);

@@ -1,4 +1,5 @@
-// The two NetBox configurations the suite runs against, and which specs run on each.
+// The two NetBox configurations the suite runs against, and which specs run on each. Their Redis databases are
+// their own: the demo has 0-1, pytest 2-3, the live API tests 4-5 and the benchmarks 6-7 and 10-11.
 
 /** Small enough that a test can go over it with a file made in memory. */
 export const MAX_UPLOAD_SIZE = 2 * 1024 * 1024;
@@ -7,7 +8,7 @@ export const SERVERS = {
   // Every object type shows its attachments on a tab (the plugin's default).
   tab: {
     pluginConfig: { max_upload_size: MAX_UPLOAD_SIZE },
-    redisDbs: '8,9',
+    redisDbs: '12,13',
     specs: /tests\/(?!panel).*\.spec\.ts$/,
   },
   // Panels in every position for a few models; devices keep the tab.
@@ -16,7 +17,7 @@ export const SERVERS = {
       max_upload_size: MAX_UPLOAD_SIZE,
       display_setting: { 'dcim.site': 'right_page', 'dcim.rack': 'left_page', 'tenancy.tenant': 'full_width_page' },
     },
-    redisDbs: '10,11',
+    redisDbs: '14,15',
     specs: /tests\/panel.*\.spec\.ts$/,
   },
 };

@@ -1,8 +1,7 @@
 import { expect, test } from '../fixtures';
 import { AttachmentsWidget } from '../pages/AttachmentsWidget';
+import { PLUGIN_API } from '../support/api';
 import { randomFile, text } from '../support/files';
-
-const PLUGIN_API = '/api/plugins/netbox-attachments';
 
 /** A write through the browser's own session, as the widget sends it (session cookie and CSRF token). */
 async function writeFromPage(page: import('@playwright/test').Page, method: string, path: string, body?: unknown) {
@@ -78,20 +77,27 @@ test.describe('a user who may add but not delete', () => {
     unique,
   }) => {
     const device = await api.createDevice(unique('e2e-sw'));
+    const existing = await api.upload(text(`${unique('shared-runbook')}.txt`, 'runbook\n'));
     const widget = await AttachmentsWidget.openTab(page, device.display_url);
     const file = text(`${unique('handover')}.txt`, 'handover notes\n');
 
     await widget.choose([file]);
     await expect(widget.row(file.name)).toBeVisible();
-    await expect(widget.linkExistingButton).toBeVisible();
+    await widget.linkExistingButton.click();
+    await widget.region.getByRole('searchbox', { name: 'Search attachments to link' }).fill(existing.name);
+    await widget.region.getByRole('button', { name: `Link ${existing.name} to ${device.name}` }).click();
+    await expect(widget.row(existing.name)).toBeVisible();
     await expect(widget.region.getByRole('button', { name: /^(Unlink|Delete) / })).toHaveCount(0);
 
     const stored = await api.findAttachment(file.name);
     expect(stored.assignments.map((link) => link.object_id)).toEqual([device.id]);
+    expect((await api.attachment(existing.id)).assignments.map((link) => link.object_id)).toEqual([device.id]);
     const contributor = await apiAs('contributor');
     const unlink = await contributor.request.delete(
       `${PLUGIN_API}/netbox-attachment-assignments/${stored.assignments[0].id}/`,
     );
     expect(unlink.status()).toBe(403);
+    expect((await contributor.request.delete(`${PLUGIN_API}/netbox-attachments/${stored.id}/`)).status()).toBe(403);
+    expect((await api.attachment(stored.id)).assignment_count).toBe(1);
   });
 });

@@ -23,6 +23,8 @@ test('images and PDFs preview inline', async ({ page, api, unique, snap }) => {
   await page.keyboard.press('Escape');
   await expect(imageDialog).toBeHidden();
 
+  const downloads: string[] = [];
+  page.on('download', (download) => downloads.push(download.suggestedFilename()));
   const pdfResponse = page.waitForResponse((response) => response.url().includes(`/${manual.id}/download/?inline=1`));
   const pdfDialog = await widget.openPreview(manual.name);
   const frame = pdfDialog.locator(`iframe[title="Preview of ${manual.name}"]`);
@@ -32,13 +34,23 @@ test('images and PDFs preview inline', async ({ page, api, unique, snap }) => {
   expect(response.headers()['content-type']).toBe('application/pdf');
   expect(response.headers()['content-disposition']).toMatch(/^inline/);
   // Chromium's PDF viewer draws in a process of its own, out of the page's reach: the picture of the frame tells
-  // whether it drew the document's white page, which fills about half of it, or only its dark background.
+  // whether it drew the document's white page beside its dark toolbar and margins. A frame left empty would be all
+  // white or all dark, and a PDF sent as a download would have left it empty.
   const scratch = await page.context().newPage();
+  let drawn = { white: 0, dark: 0 };
   await expect
-    .poll(async () => whiteShare(scratch, await frame.screenshot()), { timeout: 20_000 })
-    .toBeGreaterThan(0.3);
+    .poll(
+      async () => {
+        drawn = await shares(scratch, await frame.screenshot());
+        return drawn.white > 0.3 && drawn.white < 0.9 && drawn.dark > 0.05 && drawn.dark < 0.7;
+      },
+      { message: 'the PDF viewer shows a page', timeout: 20_000 },
+    )
+    .toBe(true);
   await scratch.close();
+  test.info().annotations.push({ type: 'pdf viewer pixels', description: JSON.stringify(drawn) });
   await snap('preview-pdf');
+  expect(downloads, 'files downloaded instead of previewed').toEqual([]);
 });
 
 for (const make of [htmlWithScript, svgWithScript]) {
@@ -69,8 +81,8 @@ for (const make of [htmlWithScript, svgWithScript]) {
   });
 }
 
-/** The share of a PNG's pixels that are white or nearly so, measured on a blank page of the browser. */
-function whiteShare(scratch: Page, png: Buffer): Promise<number> {
+/** The shares of a PNG's pixels that are near white and that are dark, measured on a blank page of the browser. */
+function shares(scratch: Page, png: Buffer): Promise<{ white: number; dark: number }> {
   return scratch.evaluate(
     async (dataUrl) => {
       const image = new Image();
@@ -81,9 +93,14 @@ function whiteShare(scratch: Page, png: Buffer): Promise<number> {
       const context = canvas.getContext('2d')!;
       context.drawImage(image, 0, 0);
       const { data } = context.getImageData(0, 0, image.width, image.height);
-      let white = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i] > 240 && data[i + 1] > 240 && data[i + 2] > 240) white++;
-      return white / (data.length / 4);
+      let [white, dark] = [0, 0];
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+        if (r > 240 && g > 240 && b > 240) white++;
+        else if (r < 90 && g < 90 && b < 90) dark++;
+      }
+      const pixels = data.length / 4;
+      return { white: white / pixels, dark: dark / pixels };
     },
     `data:image/png;base64,${png.toString('base64')}`,
   );

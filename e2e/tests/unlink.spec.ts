@@ -17,14 +17,19 @@ test('unlinking the only link warns that the attachment will have no assignments
   const dialog = await widget.openUnlink(attachment.name);
   await expect(dialog.getByRole('heading', { name: 'Unlink attachment' })).toBeVisible();
   await expect(dialog).toContainText('It will be left with no assignments');
-  await expect(dialog.getByRole('link', { name: 'Attachments with no assignments' })).toBeVisible();
+  await expect(dialog.getByRole('link', { name: 'Attachments with no assignments' })).toHaveAttribute(
+    'href',
+    /\?has_assignments=false$/,
+  );
   await snap('unlink-last-link-dialog');
   await dialog.getByRole('button', { name: 'Unlink', exact: true }).click();
 
   await expect(dialog).toBeHidden();
   await expect(widget.row(attachment.name)).toHaveCount(0);
-  const list = await AttachmentListPage.open(page, { has_assignments: 'false', q: attachment.name });
-  await expect(list.row(attachment.name)).toBeVisible();
+  const unassigned = await AttachmentListPage.open(page, { has_assignments: 'false', q: attachment.name });
+  await expect(unassigned.row(attachment.name)).toBeVisible();
+  const assigned = await AttachmentListPage.open(page, { has_assignments: 'true', q: attachment.name });
+  await expect(assigned.row(attachment.name)).toHaveCount(0);
   expect(await api.download(attachment.id)).toEqual(file.buffer);
 });
 
