@@ -1,22 +1,18 @@
 // Screenshots for the README, taken from the running demo (`make demo`) in Debian's Chromium:
 //   node dev/screenshots.mjs [http://127.0.0.1:8000]
 // Writes docs/screenshots/*.png: the device tab (light and dark), a preview, the manager page and the site panel.
+import { readFileSync } from 'node:fs';
+
 import { chromium } from '@playwright/test';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8000';
 const out = new URL('../docs/screenshots/', import.meta.url).pathname;
 
+// The same launch as the browser suite's (chromium.json says why these flags).
+const launch = JSON.parse(readFileSync(new URL('./chromium.json', import.meta.url), 'utf8'));
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  executablePath: process.env.CHROMIUM ?? launch.executablePath,
+  args: launch.args,
 });
 
 async function session(colorMode) {

@@ -9,8 +9,9 @@ import { NetBoxApi } from './support/api';
 import { ROLES, storageStateOf, tokensFileOf, type RoleName } from './support/roles';
 
 setup('log in every role', async ({ browser, baseURL, server, problems }) => {
-  const admin = await NetBoxApi.open(baseURL!, await NetBoxApi.provisionToken(baseURL!, 'admin', 'admin'));
-  const tokens: Partial<Record<RoleName, string>> = {};
+  const adminToken = await NetBoxApi.provisionToken(baseURL!, ROLES.admin.username, ROLES.admin.password);
+  const admin = await NetBoxApi.open(baseURL!, adminToken);
+  const tokens: Partial<Record<RoleName, string>> = { admin: adminToken };
   for (const [name, role] of Object.entries(ROLES) as [RoleName, (typeof ROLES)[RoleName]][]) {
     if (role.permissions.length) {
       const user = await admin.post<{ id: number }>('/api/users/users/', {
@@ -27,7 +28,7 @@ setup('log in every role', async ({ browser, baseURL, server, problems }) => {
         });
       }
     }
-    tokens[name] = await NetBoxApi.provisionToken(baseURL!, role.username, role.password);
+    tokens[name] ??= await NetBoxApi.provisionToken(baseURL!, role.username, role.password);
 
     const context = await browser.newContext({ baseURL });
     problems.watch(context);

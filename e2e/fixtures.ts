@@ -14,7 +14,7 @@ import { NetBoxApi } from './support/api';
 import { storageStateOf, tokensFileOf, type RoleName } from './support/roles';
 import type { ServerName } from './support/servers';
 
-export const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '.e2e', 'screenshots');
+const SCREENSHOTS_DIR = path.resolve(__dirname, '..', '.e2e', 'screenshots');
 
 /** What went wrong in the browser during one test, and what the test said to expect. */
 export class ProblemLog {

@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import { defineConfig } from '@playwright/test';
 
+import chromium from '../dev/chromium.json';
 import type { Options } from './fixtures';
 
 import { SERVERS, databaseOf, type ServerName } from './support/servers';
@@ -15,7 +16,6 @@ import { SERVERS, databaseOf, type ServerName } from './support/servers';
 const REPO = path.resolve(__dirname, '..');
 const OUT = path.join(REPO, '.e2e');
 const PYTHON = path.join(REPO, '.venv', 'bin', 'python');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * A free local port, the same in the runner and in every worker: the runner picks it and its workers inherit it.
@@ -78,19 +78,8 @@ export default defineConfig<Options>({
     screenshot: 'only-on-failure',
     video: 'retain-on-failure',
     viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath: CHROMIUM,
-      // Without the background-networking flags Chromium keeps calling Google's hosts, which this network refuses.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    // Debian's Chromium with the flags this machine needs (dev/chromium.json says why).
+    launchOptions: { executablePath: process.env.CHROMIUM ?? chromium.executablePath, args: chromium.args },
   },
   projects: (Object.keys(SERVERS) as ServerName[]).flatMap((name) => [
     {

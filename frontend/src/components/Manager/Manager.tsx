@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Suspense, lazy, useState } from 'react';
+import { useState } from 'react';
 import { useDropzone } from 'react-dropzone';
 
 import type { Api, Attachment, AttachmentLink, AttachmentQuery } from '../../api/client';
@@ -10,12 +10,11 @@ import { formatSize } from '../../utils/format';
 import { DeleteDialog } from '../DeleteDialog/DeleteDialog';
 import { FileIcon } from '../FileIcon/FileIcon';
 import { LinkObjectsDialog } from '../LinkObjectsDialog/LinkObjectsDialog';
+import { LazyPreviewDialog } from '../PreviewDialog/LazyPreviewDialog';
 import type { PreviewTarget } from '../PreviewDialog/PreviewDialog';
 import { PreviewDownloadButtons } from '../PreviewDownloadButtons/PreviewDownloadButtons';
 import { UnlinkDialog } from '../UnlinkDialog/UnlinkDialog';
 import { UploadQueue } from '../UploadQueue/UploadQueue';
-
-const PreviewDialog = lazy(() => import(/* webpackChunkName: "preview" */ '../PreviewDialog/PreviewDialog'));
 
 export const PAGE_SIZE = 25;
 
@@ -331,14 +330,12 @@ export function Manager({ config, api }: Props) {
         </div>
       )}
       {preview && (
-        <Suspense fallback={null}>
-          <PreviewDialog
-            target={preview}
-            api={api}
-            inlineContentTypes={config.inlineContentTypes}
-            onClose={() => setPreview(null)}
-          />
-        </Suspense>
+        <LazyPreviewDialog
+          target={preview}
+          api={api}
+          inlineContentTypes={config.inlineContentTypes}
+          onClose={() => setPreview(null)}
+        />
       )}
       {linking && (
         <LinkObjectsDialog

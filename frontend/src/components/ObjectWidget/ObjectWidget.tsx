@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Suspense, lazy, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useDropzone } from 'react-dropzone';
 
 import type { Api, Attachment, AttachmentLink } from '../../api/client';
@@ -9,13 +9,11 @@ import { formatSize } from '../../utils/format';
 import { DeleteDialog } from '../DeleteDialog/DeleteDialog';
 import { FileIcon } from '../FileIcon/FileIcon';
 import { LinkExisting } from '../LinkExisting/LinkExisting';
+import { LazyPreviewDialog } from '../PreviewDialog/LazyPreviewDialog';
 import type { PreviewTarget } from '../PreviewDialog/PreviewDialog';
 import { PreviewDownloadButtons } from '../PreviewDownloadButtons/PreviewDownloadButtons';
 import { UnlinkDialog } from '../UnlinkDialog/UnlinkDialog';
 import { UploadQueue } from '../UploadQueue/UploadQueue';
-
-// Previews load their code only when someone opens one.
-const PreviewDialog = lazy(() => import(/* webpackChunkName: "preview" */ '../PreviewDialog/PreviewDialog'));
 
 // The most links one object's list shows; the server caps a page at 1000 anyway.
 export const OBJECT_LIST_LIMIT = 1000;
@@ -291,14 +289,12 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
         </div>
       )}
       {preview && (
-        <Suspense fallback={null}>
-          <PreviewDialog
-            target={preview}
-            api={api}
-            inlineContentTypes={config.inlineContentTypes}
-            onClose={() => setPreview(null)}
-          />
-        </Suspense>
+        <LazyPreviewDialog
+          target={preview}
+          api={api}
+          inlineContentTypes={config.inlineContentTypes}
+          onClose={() => setPreview(null)}
+        />
       )}
       {unlinking && (
         <UnlinkDialog

@@ -13,7 +13,7 @@ export interface PreviewTarget {
   downloadUrl: string;
 }
 
-interface Props {
+export interface PreviewDialogProps {
   target: PreviewTarget;
   api: Pick<Api, 'readText'>;
   inlineContentTypes: string[];
@@ -23,7 +23,7 @@ interface Props {
 // A text preview shows the start of the file; the rest is a download away.
 export const TEXT_PREVIEW_BYTES = 256 * 1024;
 
-function TextPreview({ api, url }: { api: Props['api']; url: string }) {
+function TextPreview({ api, url }: { api: PreviewDialogProps['api']; url: string }) {
   const text = useQuery({ queryKey: ['preview-text', url], queryFn: () => api.readText(url, TEXT_PREVIEW_BYTES) });
   if (text.isPending) return <p className="text-secondary">Loading…</p>;
   if (text.isError) {
@@ -49,7 +49,7 @@ function TextPreview({ api, url }: { api: Props['api']; url: string }) {
  * Shows an image, a PDF or the text of a file through the download endpoint, never /media/. HTML and SVG are shown
  * as source text, so their scripts never run; the server's CSP sandboxes what it sends inline as a second guard.
  */
-export default function PreviewDialog({ target, api, inlineContentTypes, onClose }: Props) {
+export default function PreviewDialog({ target, api, inlineContentTypes, onClose }: PreviewDialogProps) {
   const kind = previewKind(target.contentType, target.filename, inlineContentTypes);
   const inline = inlineContentTypes.includes(target.contentType);
   return (
