@@ -18,8 +18,12 @@ class NetBoxAttachmentsConfig(PluginConfig):
     version = __version__
     base_url = 'netbox-attachments'
     min_version = '4.7.0'
-    # NetBox's /media/ view would serve attachment files to any logged-in user; this applies the download rule.
-    middleware = ['netbox_attachments.middleware.AttachmentMediaMiddleware']
+    # NetBox's /media/ view would serve attachment files to any logged-in user: the guard applies the download
+    # rule. Refused or rolled-back uploads must not leave their files behind.
+    middleware = [
+        'netbox_attachments.middleware.MediaGuardMiddleware',
+        'netbox_attachments.middleware.UnclaimedUploadsMiddleware',
+    ]
     # Loads the React bundles; the plugin gives it its configuration itself (see bundles.py).
     django_apps = ['webpack_loader']
     default_settings = {

@@ -24,6 +24,9 @@ from .models import NetBoxAttachment, NetBoxAttachmentAssignment, broken_object_
 from .scope import object_type_label
 from .storage import UPLOAD_FOLDER
 
+# Files and records younger than this many seconds may belong to an upload in progress: the cleanup leaves them
+# alone unless told otherwise (--min-age), and the import never adopts such a file.
+DEFAULT_MIN_AGE = 60
 # Rows deleted, or files re-checked and deleted, per transaction: short locks, bounded memory.
 BATCH_SIZE = 500
 # Taken by the file deletion and by the import that adopts existing files, so neither acts on a stale check.
@@ -137,7 +140,7 @@ def is_excluded(name, excludes):
     return any(fnmatch.fnmatchcase(name, mask) for mask in excludes)
 
 
-def scan(storage, *, min_age=60, excludes=(), now=None, list_broken=False, files=True):
+def scan(storage, *, min_age=DEFAULT_MIN_AGE, excludes=(), now=None, list_broken=False, files=True):
     """What the cleanup would remove, and what it keeps and why. Reads everything, changes nothing.
 
     With files=False on a storage that cannot list, records' files are checked one by one instead.
@@ -209,7 +212,7 @@ def scan(storage, *, min_age=60, excludes=(), now=None, list_broken=False, files
 #
 
 
-def delete_records(records, storage, *, min_age=60, now=None):
+def delete_records(records, storage, *, min_age=DEFAULT_MIN_AGE, now=None):
     """Delete orphaned attachment records (and, on commit, their files). Returns (deleted, kept) counts.
 
     Each row is locked and checked again: one that gained a link, was updated, lost its file or was replaced by

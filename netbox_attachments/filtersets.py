@@ -1,27 +1,81 @@
+from datetime import UTC, datetime
+
 import django_filters
 from core.models import ObjectType
+from django import forms
+from django.conf import settings
+from django.db import DataError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
-from utilities.filters import MultiValueContentTypeFilter, MultiValueNumberFilter
+from utilities.filters import MultiValueCharFilter, MultiValueContentTypeFilter, MultiValueNumberFilter
 from utilities.filtersets import register_filterset
 
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, broken_object_type_ids
+from .visibility import current_user, links_to_visible_objects
+
+
+def object_types_by_label(labels):
+    """ObjectTypes named 'app_label.model'; unknown labels are skipped, as NetBox's content type filters do."""
+    pairs = [label.lower().split('.', 1) for label in labels if label.count('.') == 1]
+    query = Q(pk__in=[])
+    for app_label, model in pairs:
+        query |= Q(app_label=app_label, model=model)
+    return ObjectType.objects.filter(query)
+
+
+class FilterValuesForm(forms.Form):
+    """Refuses filter values that NetBox's generic filters would hand to the database only to fail there (a server
+    error): 'null' or an invalid pattern for a __regex lookup. Dates with any zone offset Python accepts are moved
+    to UTC, as PostgreSQL refuses offsets beyond 15:59."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, value in list(cleaned_data.items()):
+            values = value if isinstance(value, list | tuple) else [value]
+            is_regex = name.endswith(('__regex', '__iregex'))
+            if is_regex and (regex_problem := next(filter(None, map(regex_error, values)), None)):
+                self.add_error(name, regex_problem)
+                continue
+            if any(isinstance(item, datetime) for item in values):
+                try:
+                    normalised = [as_utc(item) for item in values]
+                except OverflowError:
+                    self.add_error(name, _('This date and time is out of range.'))
+                    continue
+                cleaned_data[name] = normalised if isinstance(value, list | tuple) else normalised[0]
+        return cleaned_data
+
+
+def as_utc(value):
+    return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
+
+
+def regex_error(pattern):
+    """Why PostgreSQL would refuse this regular expression, or None."""
+    if pattern in (None, ''):
+        return None
+    if pattern == settings.FILTERS_NULL_CHOICE_VALUE:  # NetBox turns it into None: no pattern to match
+        return _('A regular expression is required here, not "%(value)s".') % {'value': pattern}
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT '' ~ %s", [pattern])
+    except DataError as error:
+        return _('Not a valid regular expression: %(error)s') % {'error': str(error).splitlines()[0]}
+    return None
 
 
 @register_filterset
 class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
-    object_type = MultiValueContentTypeFilter(
-        field_name='assignments__object_type',
-        distinct=True,
-        label=_('Object type (app_label.model)'),
-    )
+    # The filters on links consider only links the reader may view, to objects the reader may view: a filter must
+    # not tell which hidden objects an attachment is linked to. All three apply together, to the same link.
+    object_type = MultiValueCharFilter(method='filter_linked_object', label=_('Object type (app_label.model)'))
     object_type_id = django_filters.ModelMultipleChoiceFilter(
         queryset=ObjectType.objects.all(),
-        method='filter_assigned_object',
+        method='filter_linked_object',
         label=_('Object type (ID)'),
     )
-    object_id = MultiValueNumberFilter(method='filter_assigned_object', label=_('Object ID'))
+    object_id = MultiValueNumberFilter(method='filter_linked_object', label=_('Object ID'))
     has_assignments = django_filters.BooleanFilter(method='filter_has_assignments', label=_('Has assignments'))
     has_broken_assignments = django_filters.BooleanFilter(
         method='filter_has_broken_assignments', label=_('Has broken assignments')
@@ -30,26 +84,37 @@ class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
     class Meta:
         model = NetBoxAttachment
         fields = ('id', 'name', 'description', 'size', 'content_type', 'sha256')
+        form = FilterValuesForm
 
     def search(self, queryset, name, value):
         if not value.strip():
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(file__icontains=value) | Q(description__icontains=value))
 
-    def filter_assigned_object(self, queryset, name, value: int):  # the hint gives the OpenAPI parameter type
-        # object_type_id and object_id must match the same assignment, so both are applied together, once.
-        object_types = self.form.cleaned_data.get('object_type_id')
-        object_ids = self.form.cleaned_data.get('object_id')
-        if name == 'object_id' and object_types:
-            return queryset  # already applied by object_type_id
-        if not object_types and not object_ids:
-            return queryset  # django-filter calls methods with an empty queryset value too
-        assignments = NetBoxAttachmentAssignment.objects.filter(attachment=OuterRef('pk'))
-        if object_types:
-            assignments = assignments.filter(object_type__in=object_types)
+    def filter_linked_object(self, queryset, name, value: int):  # the hint gives the OpenAPI parameter type
+        data = self.form.cleaned_data
+        labels, object_types, object_ids = data.get('object_type'), data.get('object_type_id'), data.get('object_id')
+        # django-filter calls each method, even with an empty queryset as its value: the first filter that has a
+        # value applies all three.
+        if name != next((key for key in ('object_type', 'object_type_id', 'object_id') if data.get(key)), None):
+            return queryset
+        types = set(object_types or ())
+        if labels:
+            types.update(object_types_by_label(labels))
+            if not types:
+                return queryset.none()  # only unknown labels: nothing can be linked to them
+        user = getattr(self.request, 'user', None) or current_user()
+        links = (
+            NetBoxAttachmentAssignment.objects.all()
+            if user is None
+            else (NetBoxAttachmentAssignment.objects.restrict(user, 'view'))
+        )
+        if types:
+            links = links.filter(object_type__in=types)
         if object_ids:
-            assignments = assignments.filter(object_id__in=object_ids)
-        return queryset.filter(Exists(assignments))
+            links = links.filter(object_id__in=object_ids)
+        links = links_to_visible_objects(user, links, object_types=types or None)
+        return queryset.filter(pk__in=links.values('attachment'))
 
     def filter_has_assignments(self, queryset, name, value):
         if value is None:
@@ -83,6 +148,7 @@ class NetBoxAttachmentAssignmentFilterSet(NetBoxModelFilterSet):
     class Meta:
         model = NetBoxAttachmentAssignment
         fields = ('id', 'object_id')
+        form = FilterValuesForm
 
     def search(self, queryset, name, value):
         if not value.strip():

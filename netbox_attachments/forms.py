@@ -4,6 +4,8 @@ from core.models import ObjectType
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from netbox.context import current_request
 from netbox.forms import (
@@ -28,10 +30,21 @@ from utilities.forms.fields import (
 from utilities.forms.mixins import GenericObjectFormMixin
 from utilities.forms.rendering import FieldSet
 
-from .cleanup import lock_files
-from .models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment
-from .scope import object_types_in_scope, user_may_view
+from .cleanup import DEFAULT_MIN_AGE, lock_files
+from .models import NO_SUCH_OBJECT, UNIQUE_FILE, NetBoxAttachment, NetBoxAttachmentAssignment
+from .scope import object_types_in_scope
 from .storage import UPLOAD_FOLDER, check_upload_size
+from .visibility import current_user, user_may_view
+
+
+def limit_to_viewable_attachments(field):
+    """Offer, and print the names of, only attachments the current request's user may view."""
+    user = current_user()
+    field.queryset = NetBoxAttachment.objects.all() if user is None else NetBoxAttachment.objects.restrict(user, 'view')
+    # NetBox's filter-modifier widget renders the selected options from the widget it wraps, with that widget's
+    # own copy of the choices.
+    if (wrapped := getattr(field.widget, 'original_widget', None)) is not None:
+        wrapped.choices = field.choices
 
 
 class InScopeObjectMixin(GenericObjectFormMixin):
@@ -152,26 +165,59 @@ class NetBoxAttachmentImportForm(PrimaryModelImportForm):
         path = posixpath.normpath(raw).lstrip('/')
         if not path.startswith(f'{UPLOAD_FOLDER}/'):
             path = posixpath.normpath(f'{UPLOAD_FOLDER}/{path}')
-        folder, filename = posixpath.split(path)
-        storage = NetBoxAttachment._meta.get_field('file').storage
-        try:
-            is_file = filename in storage.listdir(folder)[1]
-        except (OSError, NotImplementedError):
-            is_file = False
-        if not is_file:
-            raise ValidationError(_('No such file in storage: %(path)s') % {'path': path})
-        if NetBoxAttachment.objects.filter(file=path).exists():
-            raise ValidationError(_('Another attachment already uses %(path)s.') % {'path': path})
+        problem = adoption_problem(path)
+        if problem:
+            raise ValidationError(problem)
         return path
 
     def save(self, *args, **kwargs):
-        if not self.instance.pk:
-            # The orphan cleanup may be deleting this very file: wait for it, then check again.
-            lock_files()
-            if not self.instance.file.storage.exists(self.instance.file.name):
-                raise AbortRequest(_('No such file in storage: %(path)s') % {'path': self.instance.file.name})
-            self.instance.refresh_file_details()
-        return super().save(*args, **kwargs)
+        if self.instance.pk:
+            return super().save(*args, **kwargs)
+        # Checked again under the lock the orphan cleanup takes before deleting files, in the transaction that
+        # saves the record: the file may have been deleted, adopted or (re)written since the form was cleaned.
+        lock_files()
+        if problem := adoption_problem(self.instance.file.name):
+            raise AbortRequest(problem)
+        self.instance.refresh_file_details()
+        try:
+            with transaction.atomic():
+                return super().save(*args, **kwargs)
+        except IntegrityError as error:  # another record took the file in the meantime
+            if UNIQUE_FILE in str(error):
+                raise AbortRequest(ALREADY_ADOPTED % {'path': self.instance.file.name}) from None
+            raise
+
+
+ALREADY_ADOPTED = _('Another attachment already uses %(path)s.')
+
+
+def adoption_problem(path):
+    """Why the import may not make a record for this stored file, or None.
+
+    Only a file that exists, that no record names, and that was last written longer ago than the orphan cleanup's
+    default --min-age may be adopted: a younger file may belong to an upload whose record is not committed yet,
+    and adopting it would hand another user's bytes to the importer.
+    """
+    folder, filename = posixpath.split(path)
+    storage = NetBoxAttachment._meta.get_field('file').storage
+    try:
+        is_file = filename in storage.listdir(folder)[1]
+    except (OSError, NotImplementedError):
+        is_file = False
+    if not is_file:
+        return _('No such file in storage: %(path)s') % {'path': path}
+    if NetBoxAttachment.objects.filter(file=path).exists():
+        return ALREADY_ADOPTED % {'path': path}
+    try:
+        age = (timezone.now() - storage.get_modified_time(path)).total_seconds()
+    except (OSError, NotImplementedError):
+        age = None
+    if age is None or age < DEFAULT_MIN_AGE:
+        return _(
+            '%(path)s was written less than %(seconds)s seconds ago and may belong to an upload in progress: '
+            'import it later.'
+        ) % {'path': path, 'seconds': DEFAULT_MIN_AGE}
+    return None
 
 
 class NetBoxAttachmentFilterForm(PrimaryModelFilterSetForm):
@@ -227,6 +273,7 @@ class NetBoxAttachmentAssignmentForm(InScopeObjectMixin, NetBoxModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_to_viewable_attachments(self.fields['attachment'])
         if self.instance.pk:
             # An existing link keeps its ends (which may be broken); only its tags and custom fields change.
             del self.fields['attachment']
@@ -257,6 +304,7 @@ class NetBoxAttachmentAssignmentFilterForm(NetBoxModelFilterSetForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_to_viewable_attachments(self.fields['attachment_id'])
         self.fields['object_type_id'].queryset = (
             ObjectType.objects.filter(pk__in=NetBoxAttachmentAssignment.objects.values('object_type'))
             | object_types_in_scope()

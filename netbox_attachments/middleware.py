@@ -1,41 +1,60 @@
-"""Guards NetBox's /media/ URL for attachment files.
+"""Request-wide rules: NetBox's /media/ URL serves attachment files only by the download rule, and an upload that
+no committed record ended up owning leaves no file behind."""
 
-NetBox's media view checks object permissions only for its own upload folders and serves any other file to any
-logged-in user. This middleware applies the download rule to the attachments folder: the file is served only to a
-user who may view the attachment that owns it; everyone else gets 404, as for a file that does not exist.
+import re
 
-The user is found as NetBox's media view finds it: the session, else an API token (v1 or v2), so a script that may
-download an attachment through the API may fetch its /media/ URL with the same token.
-"""
-
-import posixpath
-
-from django.conf import settings
 from django.http import Http404, HttpResponseForbidden
+from netbox.views.misc import MediaView
 
-from .storage import UPLOAD_FOLDER
+from .storage import UPLOAD_FOLDER, removing_unclaimed_uploads
 
-
-def attachment_file_name(path):
-    """The storage name a /media/ request path points at, when it is inside the attachments folder; else None."""
-    if not path.startswith(settings.MEDIA_URL):
-        return None
-    # Normalised exactly as NetBox's media view does (request.path is already percent-decoded; decoding again would
-    # name a different file than the one served), so 'other/../netbox-attachments/x' cannot slip past.
-    name = posixpath.normpath(path[len(settings.MEDIA_URL) :]).lstrip('/')
-    return name if name == UPLOAD_FOLDER or name.startswith(f'{UPLOAD_FOLDER}/') else None
+# Percent-encoded '.', '/' and '\' left after the server decoded the path once: a double-encoded traversal.
+ENCODED_SEPARATOR = re.compile(r'%(2e|2f|5c)', re.IGNORECASE)
 
 
-class AttachmentMediaMiddleware:
+def is_plain_media_path(path):
+    """True when a /media/ path names a file without any way of stepping out of a folder.
+
+    NetBox's media view normalises '..' away only partly: a path starting with '../media/' is joined with a
+    MEDIA_ROOT that ends in 'media' and lands back inside it, past every folder check. No stored name has dot
+    segments, empty segments, backslashes, NUL or encoded separators, so such paths are refused outright.
+    """
+    segments = path.split('/')
+    return not (
+        any(segment in ('', '.', '..') for segment in segments)
+        or '\\' in path
+        or '\x00' in path
+        or ENCODED_SEPARATOR.search(path)
+    )
+
+
+class MediaGuardMiddleware:
+    """Applies the download rule to NetBox's /media/ view.
+
+    NetBox checks object permissions only for its own upload folders and serves any other file to any logged-in
+    user. This serves an attachment's file only to a user who may view the attachment; everyone else gets 404, as
+    for a file that does not exist. It looks at the request after URL resolution (process_view), so it judges the
+    path that is actually served, whatever the request's script prefix or spelling.
+
+    The user is found as NetBox's media view finds it: the session, else an API token (v1 or v2), so a script that
+    may download an attachment through the API may fetch its /media/ URL with the same token.
+    """
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (name := attachment_file_name(request.path)) is not None:
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, 'view_class', None) is not MediaView:
+            return None
+        path = view_kwargs.get('path', '')
+        if not is_plain_media_path(path):
+            raise Http404  # for every folder of /media/, NetBox's own included
+        if path == UPLOAD_FOLDER or path.startswith(f'{UPLOAD_FOLDER}/'):
             from .models import NetBoxAttachment
 
-            if '\x00' in name:
-                raise Http404  # no stored name holds a NUL, and PostgreSQL refuses one in a query
             user = request.user
             if not user.is_authenticated and 'Authorization' in request.headers:
                 from netbox.api.authentication import TokenAuthentication
@@ -45,6 +64,18 @@ class AttachmentMediaMiddleware:
                     user = (TokenAuthentication().authenticate(request) or (user,))[0]
                 except AuthenticationFailed:
                     return HttpResponseForbidden('Invalid token')
-            if not NetBoxAttachment.objects.restrict(user, 'view').filter(file=name).exists():
+            if not NetBoxAttachment.objects.restrict(user, 'view').filter(file=path).exists():
                 raise Http404
-        return self.get_response(request)
+        return None
+
+
+class UnclaimedUploadsMiddleware:
+    """Deletes, at the end of each request, the files stored during it that no committed attachment names: uploads
+    refused by a permission check, a failed link or any other rollback (see storage.removing_unclaimed_uploads)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with removing_unclaimed_uploads():
+            return self.get_response(request)

@@ -5,19 +5,39 @@ from collections import defaultdict
 
 from core.models import ObjectType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from netbox.models import NetBoxModel, PrimaryModel
+from utilities.exceptions import AbortRequest
+from utilities.querysets import RestrictedQuerySet
 
-from .scope import is_in_scope, object_type_label, visible_objects
-from .storage import attachment_upload_to, describe, guess_content_type, original_filename
+from .scope import is_in_scope, object_type_label
+from .storage import (
+    attachment_upload_to,
+    describe,
+    guess_content_type,
+    has_unsafe_characters,
+    note_stored_file,
+    original_filename,
+)
+from .visibility import current_user, is_restricted, visible_objects
 
 # One wording everywhere (forms, API, the database constraint). Missing and hidden objects read the same, so an
 # answer never tells which IDs exist.
 NO_SUCH_OBJECT = _('No such object.')
 ALREADY_LINKED = _('This attachment is already linked to this object.')
 UNIQUE_ASSIGNMENT = 'netbox_attachments_unique_assignment'
+UNIQUE_FILE = 'netbox_attachments_unique_file'
+FILE_IN_USE = _('Another attachment already uses this file.')
+
+
+def validate_name(value):
+    if has_unsafe_characters(value):
+        raise ValidationError(
+            _('Names cannot contain control or formatting characters (such as bidirectional overrides).'),
+            code='unsafe_characters',
+        )
 
 
 class NetBoxAttachment(PrimaryModel):
@@ -28,6 +48,7 @@ class NetBoxAttachment(PrimaryModel):
         max_length=254,
         blank=True,
         help_text=_('Defaults to the name of the uploaded file'),
+        validators=[validate_name],
     )
     file = models.FileField(verbose_name=_('file'), upload_to=attachment_upload_to, max_length=255)
     size = models.PositiveBigIntegerField(
@@ -56,6 +77,15 @@ class NetBoxAttachment(PrimaryModel):
 
     class Meta:
         ordering = ('name', 'pk')  # names are not unique
+        constraints = (
+            # Deleting a record deletes its file: a file another record also named would go with it.
+            models.UniqueConstraint(
+                fields=('file',),
+                condition=~models.Q(file=''),
+                name=UNIQUE_FILE,
+                violation_error_message=FILE_IN_USE,
+            ),
+        )
         verbose_name = _('attachment')
         verbose_name_plural = _('attachments')
 
@@ -77,7 +107,8 @@ class NetBoxAttachment(PrimaryModel):
 
     def save(self, *args, **kwargs):
         # An uncommitted file is a new upload (on create, or replacing the current file on edit).
-        if self.file and not self.file._committed:
+        new_upload = bool(self.file) and not self.file._committed
+        if new_upload:
             if not self.name:
                 self.name = original_filename(self.file.name)[:254]
             self.refresh_file_details()
@@ -85,7 +116,11 @@ class NetBoxAttachment(PrimaryModel):
                 self._replaced_file_name = (
                     type(self).objects.filter(pk=self.pk).values_list('file', flat=True).first() or None
                 )
-        super().save(*args, **kwargs)
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if new_upload and self.file._committed:  # stored, whether or not the record was saved
+                note_stored_file(self.file.name, self.file.storage)
 
     def refresh_file_details(self):
         """Set size, SHA-256 and content type from the file (a new upload, or one already in the storage)."""
@@ -98,6 +133,18 @@ class NetBoxAttachment(PrimaryModel):
         finally:
             if self.file._committed:
                 self.file.close()
+
+
+class AssignmentQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action='view'):
+        """NetBox's object permissions, and only assignments whose attachment the user may view.
+
+        An assignment shows its attachment's name (in its title, change log, journal, exports, bulk confirmations),
+        so every view and API endpoint that NetBox restricts hides it along with its attachment.
+        """
+        queryset = super().restrict(user, action)
+        attachments = NetBoxAttachment.objects.restrict(user, 'view')
+        return queryset.filter(attachment__in=attachments) if is_restricted(attachments) else queryset
 
 
 class NetBoxAttachmentAssignment(NetBoxModel):
@@ -116,6 +163,8 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         verbose_name=_('object type'),
     )
     object_id = models.PositiveBigIntegerField(verbose_name=_('object ID'))
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ('attachment', 'object_type', 'object_id')
@@ -145,10 +194,11 @@ class NetBoxAttachmentAssignment(NetBoxModel):
 
     @property
     def parent(self):
-        """The linked object, or None when its model can't be resolved or the object does not exist."""
+        """The linked object as the current request's user may see it: None when its model can't be resolved, the
+        object does not exist, or that user may not view it. Every page, export and serializer shows it through
+        this, so none of them can print the name of a hidden object."""
         if not hasattr(self, '_parent'):
-            model = self.object_type.model_class()
-            self._parent = None if model is None else model._default_manager.filter(pk=self.object_id).first()
+            prefetch_parents([self], current_user())
         return self._parent
 
     @parent.setter
@@ -185,10 +235,21 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         stored = type(self).objects.filter(pk=self.pk).values_list('object_type_id', 'object_id').first()
         return stored != (self.object_type_id, self.object_id)
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if self._state.adding:
+                # The orphan cleanup may be deleting this attachment: wait for it, then refuse to link a deleted
+                # one (the foreign key check alone would fail at commit, as a server error).
+                locked = NetBoxAttachment.objects.select_for_update(no_key=True).filter(pk=self.attachment_id)
+                if not locked.exists():
+                    raise AbortRequest(NO_SUCH_OBJECT)
+            super().save(*args, **kwargs)
+
     def to_objectchange(self, action):
-        # Shows the link in the change log of the linked object too.
+        # Shows the link in the change log of the linked object too, whoever made the change.
         objectchange = super().to_objectchange(action)
-        objectchange.related_object = self.parent
+        model = self.object_type.model_class()
+        objectchange.related_object = model._default_manager.filter(pk=self.object_id).first() if model else None
         return objectchange
 
 

@@ -57,16 +57,6 @@ def object_types_in_scope():
     )
 
 
-def visible_objects(user, model):
-    """The model's objects the user may view under NetBox's object permissions (all, for models without them)."""
-    queryset = model._default_manager.all()
-    return queryset.restrict(user, 'view') if hasattr(queryset, 'restrict') else queryset
-
-
-def user_may_view(user, obj):
-    return visible_objects(user, type(obj)).filter(pk=obj.pk).exists()
-
-
 def display_mode(model):
     """Where this model's detail page shows attachments: 'additional_tab' or a panel position."""
     overrides = setting('display_setting') or {}

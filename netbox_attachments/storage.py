@@ -5,6 +5,9 @@ import logging
 import mimetypes
 import os
 import posixpath
+import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -21,9 +24,23 @@ MAX_FILENAME_LENGTH = 100
 CHUNK_SIZE = 1024 * 1024
 
 
+# Control and format characters (bidirectional overrides such as U+202E can make "gpj.exe" read as "exe.jpg"),
+# and line or paragraph separators: none belongs in a name a person reads or a browser saves a file under.
+UNSAFE_CATEGORIES = frozenset({'Cc', 'Cf', 'Zl', 'Zp'})
+
+
+def has_unsafe_characters(text):
+    return any(unicodedata.category(char) in UNSAFE_CATEGORIES for char in text or '')
+
+
+def strip_unsafe_characters(text):
+    return ''.join(char for char in text or '' if unicodedata.category(char) not in UNSAFE_CATEGORIES)
+
+
 def original_filename(name):
-    """The last path component of a client-supplied name, whichever separator the client used."""
-    return (name or '').replace('\\', '/').rsplit('/', 1)[-1].strip()
+    """The last path component of a client-supplied name, whichever separator the client used, without characters
+    that could disguise it."""
+    return strip_unsafe_characters((name or '').replace('\\', '/').rsplit('/', 1)[-1]).strip()
 
 
 def safe_filename(name):
@@ -104,3 +121,39 @@ def delete_file_on_commit(name, storage=default_storage):
             logger.exception('Could not delete attachment file %s', name)
 
     transaction.on_commit(delete)
+
+
+# Files stored for attachments inside a removing_unclaimed_uploads() block, as (name, storage) pairs.
+_stored_files = ContextVar('netbox_attachments_stored_files', default=None)
+
+
+def note_stored_file(name, storage):
+    """Record a file just stored for an attachment, so the enclosing block can remove it if no record keeps it."""
+    stored = _stored_files.get()
+    if stored is not None and name:
+        stored.append((name, storage))
+
+
+@contextmanager
+def removing_unclaimed_uploads():
+    """At the end of the block, delete the files stored inside it that no attachment record names.
+
+    A file is written to the storage before its record is saved, and a rollback (a permission check that fails
+    after the save, a refused link, any error) removes the record but not the file. Such a file must not stay: it
+    holds the bytes of a refused upload. The check runs after the request's transactions have ended, so it sees
+    what was committed (or, inside an outer transaction, what that transaction still holds).
+    """
+    from .models import NetBoxAttachment
+
+    token = _stored_files.set([])
+    try:
+        yield
+    finally:
+        stored = _stored_files.get()
+        _stored_files.reset(token)
+        for name, storage in stored:
+            if not NetBoxAttachment.objects.filter(file=name).exists():
+                try:
+                    storage.delete(name)
+                except Exception:  # the orphan cleanup finds what could not be removed now
+                    logger.exception('Could not delete unclaimed upload %s', name)

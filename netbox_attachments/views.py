@@ -16,7 +16,8 @@ from . import filtersets, forms, tables
 from .bundles import bundles_built, manager_config, widget_context
 from .downloads import serve_attachment
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
-from .scope import DISPLAY_TAB, display_mode, is_in_scope, visible_objects
+from .scope import DISPLAY_TAB, display_mode, is_in_scope
+from .visibility import visible_objects
 
 #
 # Shared querysets
@@ -25,22 +26,6 @@ from .scope import DISPLAY_TAB, display_mode, is_in_scope, visible_objects
 
 def attachments_with_counts():
     return NetBoxAttachment.objects.annotate(assignment_count=Count('assignments', distinct=True))
-
-
-def visible_assignments(user):
-    """Assignments the user may view, and only where the user may also view their attachment."""
-    return NetBoxAttachmentAssignment.objects.restrict(user, 'view').filter(
-        attachment__in=NetBoxAttachment.objects.restrict(user, 'view')
-    )
-
-
-class VisibleAssignmentsMixin:
-    """Hides assignments whose attachment the user may not view, so no view leaks an attachment's name."""
-
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).filter(attachment__in=NetBoxAttachment.objects.restrict(request.user, 'view'))
-        )
 
 
 def object_assignments(user, obj):
@@ -54,7 +39,7 @@ def object_assignments(user, obj):
         .values('count')
     )
     return (
-        visible_assignments(user)
+        NetBoxAttachmentAssignment.objects.restrict(user, 'view')
         .filter(object_type=object_type, object_id=obj.pk)
         .select_related('attachment', 'object_type')
         .annotate(links=Subquery(links, output_field=IntegerField()))
@@ -260,7 +245,7 @@ class NetBoxAttachmentBulkDeleteView(generic.BulkDeleteView):
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'list', path='', detail=False)
-class NetBoxAttachmentAssignmentListView(VisibleAssignmentsMixin, generic.ObjectListView):
+class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     table = tables.NetBoxAttachmentAssignmentTable
     filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
@@ -274,7 +259,7 @@ class NetBoxAttachmentAssignmentListView(VisibleAssignmentsMixin, generic.Object
 
 
 @register_model_view(NetBoxAttachmentAssignment)
-class NetBoxAttachmentAssignmentView(VisibleAssignmentsMixin, generic.ObjectView):
+class NetBoxAttachmentAssignmentView(generic.ObjectView):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
 
     def get_extra_context(self, request, instance):
@@ -284,13 +269,13 @@ class NetBoxAttachmentAssignmentView(VisibleAssignmentsMixin, generic.ObjectView
 
 @register_model_view(NetBoxAttachmentAssignment, 'add', detail=False)
 @register_model_view(NetBoxAttachmentAssignment, 'edit')
-class NetBoxAttachmentAssignmentEditView(VisibleAssignmentsMixin, generic.ObjectEditView):
+class NetBoxAttachmentAssignmentEditView(generic.ObjectEditView):
     queryset = NetBoxAttachmentAssignment.objects.all()
     form = forms.NetBoxAttachmentAssignmentForm
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'delete')
-class NetBoxAttachmentAssignmentDeleteView(VisibleAssignmentsMixin, generic.ObjectDeleteView):
+class NetBoxAttachmentAssignmentDeleteView(generic.ObjectDeleteView):
     """Unlink: removes the assignment only; the attachment and its file stay."""
 
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type').annotate(
@@ -300,7 +285,7 @@ class NetBoxAttachmentAssignmentDeleteView(VisibleAssignmentsMixin, generic.Obje
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'bulk_edit', path='edit', detail=False)
-class NetBoxAttachmentAssignmentBulkEditView(VisibleAssignmentsMixin, generic.BulkEditView):
+class NetBoxAttachmentAssignmentBulkEditView(generic.BulkEditView):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
     table = tables.NetBoxAttachmentAssignmentTable
@@ -308,7 +293,7 @@ class NetBoxAttachmentAssignmentBulkEditView(VisibleAssignmentsMixin, generic.Bu
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'bulk_delete', path='delete', detail=False)
-class NetBoxAttachmentAssignmentBulkDeleteView(VisibleAssignmentsMixin, generic.BulkDeleteView):
+class NetBoxAttachmentAssignmentBulkDeleteView(generic.BulkDeleteView):
     """Bulk unlink."""
 
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')

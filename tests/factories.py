@@ -74,3 +74,17 @@ VIEW_ALL = (
     'dcim.view_site',
     'dcim.view_device',
 )
+
+
+def stored_file(media_root, filename, content=b'stored bytes', age=3600):
+    """A file placed in the attachments folder by hand (e.g. copied from a file share), last written `age` seconds
+    ago; the import adopts only files older than the orphan cleanup's default --min-age."""
+    import os
+    import time
+
+    folder = media_root / 'netbox-attachments'
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / filename
+    path.write_bytes(content)
+    os.utime(path, (time.time() - age, time.time() - age))
+    return path

@@ -17,26 +17,6 @@ HIDE_SECRET = {'netbox_attachments.netboxattachment': {'name__startswith': 'Visi
 API = '/api/plugins/netbox-attachments/netbox-attachment-assignments/'
 
 
-def test_media_urls_of_attachments_need_view_permission_on_the_attachment(client):
-    visible = make_attachment(name='Visible plan', filename='visible.txt', content=b'ok')
-    secret = make_attachment(name='Secret plan', filename='secret.txt', content=b'secret')
-    login(client, *VIEW_ALL, constraints=HIDE_SECRET)
-    assert b''.join(client.get(f'/media/{visible.file.name}').streaming_content) == b'ok'
-    for path in (
-        f'/media/{secret.file.name}',
-        '/media/netbox-attachments/../netbox-attachments/secret.txt',
-        '/media/other/..%2Fnetbox-attachments/secret.txt',
-        '/media/netbox-attachments/',
-    ):
-        assert client.get(path).status_code == 404, path
-
-
-def test_media_urls_of_attachments_refuse_users_without_permission(client):
-    attachment = make_attachment()
-    login(client, 'dcim.view_site')
-    assert client.get(f'/media/{attachment.file.name}').status_code == 404
-
-
 def test_assignments_of_hidden_attachments_are_hidden(client):
     site = make_site()
     visible = link(make_attachment(name='Visible doc'), site)
@@ -193,16 +173,3 @@ def test_users_can_use_the_api_with_a_token(client):
     link(make_attachment(name='Via token'), make_site())
     response = client.get(API, HTTP_AUTHORIZATION=f'Token {token.token}')
     assert response.status_code == 200 and response.json()['count'] == 1
-
-
-def test_media_paths_are_decoded_once_as_netbox_serves_them(client, media_root):
-    secret = make_attachment(name='Secret plan', filename='secret.txt', content=b'secret')
-    odd = media_root / 'netbox-attachments' / 'a%2F..%2Fsecret.txt'
-    odd.write_bytes(b'odd file')  # e.g. copied in for a bulk import
-    login(client, 'dcim.view_site')
-    assert client.get('/media/netbox-attachments/a%252F..%252Fsecret.txt').status_code == 404
-    assert secret.file.name == 'netbox-attachments/secret.txt'
-
-
-def test_a_nul_byte_in_a_media_path_is_a_404(admin_client):
-    assert admin_client.get('/media/netbox-attachments/a%00b').status_code == 404

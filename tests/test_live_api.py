@@ -4,6 +4,7 @@ These tests use no in-process database: they start NetBox on a copy of the demo 
 talk to it over HTTP, so uploads are real multipart bodies and downloads go through gunicorn's file handling.
 """
 
+import http.client
 import os
 import uuid
 
@@ -202,3 +203,57 @@ def test_gunicorn_serves_byte_ranges_of_a_download(server, tokens):
 
     whole = get()
     assert (whole.status_code, whole.headers['Content-Length'], whole.content) == (200, str(size), content)
+
+
+def raw_get(server, path, headers):
+    """A request whose path goes to the server byte for byte: clients remove dot segments before sending."""
+    host, port = server.url.removeprefix('http://').split(':')
+    connection = http.client.HTTPConnection(host, int(port), timeout=TIMEOUT)
+    try:
+        connection.putrequest('GET', path, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_gunicorn_refuses_media_paths_that_step_out_and_back_in(server, tokens):
+    content = b'guarded bytes ' + os.urandom(16).hex().encode()
+    attachment = upload(server, tokens['v2'], 'Guarded', 'guarded.txt', content)
+    name = f'netbox-attachments/{attachment["filename"]}'
+    admin = {'Authorization': tokens['v2']}
+    assert raw_get(server, f'/media/{name}', admin) == (200, content)
+    nobody = {'Authorization': no_permission_token(server, tokens)}
+    assert raw_get(server, f'/media/{name}', nobody)[0] == 404
+    for path in (f'/media/../media/{name}', f'/media/%2e%2e/media/{name}', f'/media/..%2fmedia/{name}'):
+        for headers in (nobody, admin):
+            status, body = raw_get(server, path, headers)
+            assert status == 404 and content not in body, path
+    # gunicorn takes SCRIPT_NAME from a header of trusted addresses; the routed path is what is checked.
+    status, body = raw_get(server, f'/x/media/{name}', {**nobody, 'SCRIPT_NAME': '/x'})
+    assert status == 404 and content not in body
+
+
+def no_permission_token(server, tokens):
+    """The Authorization header of a new user's token: the user has no permission at all."""
+    admin = {'Authorization': tokens['v2']}
+    username = f'nobody-{uuid.uuid4().hex[:8]}'
+    user = requests.post(
+        f'{server.url}/api/users/users/',
+        headers=admin,
+        json={'username': username, 'password': 'Nobody-123456'},
+        timeout=TIMEOUT,
+    )
+    assert user.status_code == 201, user.text
+    token = requests.post(
+        f'{server.url}/api/users/tokens/',
+        headers=admin,
+        json={'user': user.json()['id'], 'version': 2},
+        timeout=TIMEOUT,
+    )
+    assert token.status_code == 201, token.text
+    value = token.json()
+    return f'Bearer nbt_{value["key"]}.{value["token"]}'

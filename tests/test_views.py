@@ -9,7 +9,16 @@ from django.urls import reverse
 
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
 
-from .factories import VIEW_ALL, broken_object_type, link, make_attachment, make_device, make_site, make_user
+from .factories import (
+    VIEW_ALL,
+    broken_object_type,
+    link,
+    make_attachment,
+    make_device,
+    make_site,
+    make_user,
+    stored_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -322,9 +331,7 @@ def test_delete_page_says_how_many_links_go_with_it(admin_client):
 
 
 def test_bulk_import_adopts_a_file_already_in_storage(admin_client, media_root):
-    folder = media_root / 'netbox-attachments'
-    folder.mkdir(parents=True)
-    (folder / 'legacy.pdf').write_bytes(b'%PDF legacy')
+    stored_file(media_root, 'legacy.pdf', b'%PDF legacy')
     response = admin_client.post(
         url('netboxattachment_bulk_import'),
         {'data': 'name,file,description\nLegacy,legacy.pdf,from the file share', 'format': 'csv', 'csv_delimiter': ','},

@@ -13,8 +13,8 @@ from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
 from ..models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
-from ..scope import visible_objects
 from ..storage import check_upload_size
+from ..visibility import visible_objects
 from .fields import APIURLField, DownloadURLField, UIURLField
 
 #

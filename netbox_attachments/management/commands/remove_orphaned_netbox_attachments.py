@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from ...cleanup import StorageCannotList, delete_files, delete_records, scan
+from ...cleanup import DEFAULT_MIN_AGE, StorageCannotList, delete_files, delete_records, scan
 from ...models import NetBoxAttachment
 
 
@@ -26,10 +26,10 @@ class Command(BaseCommand):
         parser.add_argument(
             '--min-age',
             type=int,
-            default=60,
+            default=DEFAULT_MIN_AGE,
             metavar='SECONDS',
-            help='Skip files modified, and records created, within this many seconds (default 60; 0 disables). '
-            'Protects uploads in flight.',
+            help='Skip files modified, and records created, within this many seconds (default %(default)s; '
+            '0 disables). Protects uploads in flight.',
         )
         parser.add_argument(
             '-e',

@@ -1,0 +1,126 @@
+"""Every stored file belongs to exactly one committed attachment: refused or rolled-back uploads leave no file, and
+the import never adopts a file that another record uses or may still use."""
+
+import pytest
+from core.models import ObjectType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+
+from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
+
+from .factories import VIEW_ALL, make_attachment, make_site, make_user, stored_file
+from .test_views import url
+
+pytestmark = pytest.mark.django_db
+
+API = '/api/plugins/netbox-attachments/netbox-attachments/'
+ONLY_PUB = {'netbox_attachments.netboxattachment': {'name__startswith': 'pub'}}
+
+
+def stored_names(media_root):
+    folder = media_root / 'netbox-attachments'
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_an_api_upload_refused_by_a_constraint_leaves_no_file(client, media_root):
+    client.force_login(make_user(None, *VIEW_ALL, 'netbox_attachments.add_netboxattachment', constraints=ONLY_PUB))
+    response = client.post(API, {'name': 'notpub', 'file': SimpleUploadedFile('refused.txt', b'refused bytes')})
+    assert response.status_code == 403
+    assert not NetBoxAttachment.objects.exists()
+    assert stored_names(media_root) == []
+
+
+def test_an_allowed_api_upload_keeps_its_file(client, media_root):
+    client.force_login(make_user(None, *VIEW_ALL, 'netbox_attachments.add_netboxattachment', constraints=ONLY_PUB))
+    response = client.post(API, {'name': 'pub plan', 'file': SimpleUploadedFile('plan.txt', b'plan')})
+    assert response.status_code == 201
+    assert stored_names(media_root) == ['plan.txt']
+
+
+def test_a_ui_add_whose_link_is_refused_leaves_no_file(client, media_root):
+    site = make_site()
+    client.force_login(
+        make_user(
+            None,
+            *VIEW_ALL,
+            'netbox_attachments.add_netboxattachment',
+            'netbox_attachments.add_netboxattachmentassignment',
+            constraints={'netbox_attachments.netboxattachmentassignment': {'object_id': site.pk + 1000}},
+        )
+    )
+    response = client.post(
+        url('netboxattachment_add'),
+        {
+            'file': SimpleUploadedFile('linked.txt', b'linked bytes'),
+            'link_to_content_type': ObjectType.objects.get_for_model(site).pk,
+            'link_to_object_id': site.pk,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert not NetBoxAttachment.objects.exists() and not NetBoxAttachmentAssignment.objects.exists()
+    assert stored_names(media_root) == []
+
+
+def test_a_refused_file_replacement_keeps_the_old_file_and_leaves_no_new_one(client, media_root):
+    attachment = make_attachment(name='pub plan', filename='old.txt', content=b'old')
+    client.force_login(make_user(None, *VIEW_ALL, 'netbox_attachments.change_netboxattachment', constraints=ONLY_PUB))
+    response = client.post(
+        url('netboxattachment_edit', pk=attachment.pk),
+        {'name': 'renamed out of reach', 'file': SimpleUploadedFile('new.txt', b'new')},
+    )
+    assert response.status_code == 200
+    attachment.refresh_from_db()
+    assert (attachment.name, attachment.file.name) == ('pub plan', 'netbox-attachments/old.txt')
+    assert stored_names(media_root) == ['old.txt']
+
+
+def test_two_records_can_never_name_one_file():
+    first = make_attachment(filename='one.txt')
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NetBoxAttachment.objects.create(name='second', file=first.file.name)
+
+
+def test_the_import_does_not_adopt_a_file_written_moments_ago(admin_client, media_root):
+    """A young file may be another user's upload whose record is not committed yet."""
+    stored_file(media_root, 'in-flight.txt', b'victim bytes', age=5)
+    response = admin_client.post(
+        url('netboxattachment_bulk_import'),
+        {'data': 'name,file\npub stolen,in-flight.txt', 'format': 'csv', 'csv_delimiter': ','},
+    )
+    assert response.status_code == 200
+    assert 'may belong to an upload in progress' in response.content.decode()
+    assert not NetBoxAttachment.objects.exists()
+
+
+def test_the_import_adopts_a_file_older_than_the_cleanup_min_age(admin_client, media_root):
+    stored_file(media_root, 'legacy.txt', b'legacy', age=120)
+    response = admin_client.post(
+        url('netboxattachment_bulk_import'),
+        {'data': 'name,file\nLegacy,legacy.txt', 'format': 'csv', 'csv_delimiter': ','},
+    )
+    assert response.status_code == 302
+    assert NetBoxAttachment.objects.get().file.name == 'netbox-attachments/legacy.txt'
+
+
+def test_the_import_does_not_adopt_a_file_taken_after_its_form_was_checked(admin_client, media_root, monkeypatch):
+    """The form is checked, then another record takes the file before the import saves: the save re-checks."""
+    from netbox_attachments import forms
+
+    stored_file(media_root, 'contested.txt', b'contested')
+    checked, calls = forms.adoption_problem, []
+
+    def taken_meanwhile(path):
+        calls.append(path)
+        if len(calls) == 2:  # after the form's own check, before the save's
+            NetBoxAttachment.objects.create(name='owner', file=path)
+        return checked(path)
+
+    monkeypatch.setattr(forms, 'adoption_problem', taken_meanwhile)
+    response = admin_client.post(
+        url('netboxattachment_bulk_import'),
+        {'data': 'name,file\npub stolen,contested.txt', 'format': 'csv', 'csv_delimiter': ','},
+    )
+    assert response.status_code == 200
+    assert 'Another attachment already uses' in response.content.decode()
+    assert len(calls) == 2
+    assert not NetBoxAttachment.objects.filter(name='pub stolen').exists()

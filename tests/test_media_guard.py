@@ -1,0 +1,117 @@
+"""NetBox's /media/ URL serves an attachment's file only to users who may view the attachment, however the path is
+spelled and whatever script prefix the request claims."""
+
+import pytest
+from users.models import Token
+
+from .factories import VIEW_ALL, make_attachment, make_user
+from .test_views import login
+
+pytestmark = pytest.mark.django_db
+
+HIDE_SECRET = {'netbox_attachments.netboxattachment': {'name__startswith': 'Visible'}}
+
+# Spellings of a path that step out of a folder and back into the media root (the test MEDIA_ROOT ends in
+# 'media', like NetBox's): the server decodes %xx once before routing, so each reaches NetBox's media view.
+TRAVERSALS = (
+    '/media/../media/{name}',
+    '/media/%2e%2e/media/{name}',
+    '/media/..%2fmedia/{name}',
+    '/media/..%2Fmedia/{name}',
+    '/media/other/../{name}',
+    '/media/other/..%2F{name}',
+    '/media/./{name}',
+    '/media/netbox-attachments/./{basename}',
+    '/media/netbox-attachments//{basename}',
+    '/media/%252e%252e/media/{name}',
+    '/media/..%5cmedia/{name}',
+)
+
+
+def read(response):
+    return b''.join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.fixture
+def secret():
+    return make_attachment(name='Secret plan', filename='secret.txt', content=b'secret bytes')
+
+
+def token_header(user):
+    token = Token.objects.create(user=user, version=2)
+    return token.get_auth_header_prefix() + token.token
+
+
+@pytest.mark.parametrize('spelling', TRAVERSALS)
+def test_dot_segments_and_encoded_separators_get_404_even_for_a_superuser(admin_client, secret, spelling):
+    path = spelling.format(name=secret.file.name, basename=secret.filename)
+    response = admin_client.get(path)
+    assert response.status_code == 404, path
+    assert b'secret bytes' not in read(response)
+
+
+@pytest.mark.parametrize('spelling', TRAVERSALS)
+def test_a_token_without_permission_gets_no_file_by_any_spelling(client, secret, spelling):
+    header = token_header(make_user(None, 'dcim.view_site'))
+    path = spelling.format(name=secret.file.name, basename=secret.filename)
+    response = client.get(path, HTTP_AUTHORIZATION=header)
+    assert response.status_code == 404, path
+    assert b'secret bytes' not in read(response)
+
+
+def test_netbox_own_folders_are_protected_from_traversal_too(client, media_root):
+    (media_root / 'image-attachments').mkdir(parents=True)
+    (media_root / 'image-attachments' / 'rack.png').write_bytes(b'png bytes')
+    login(client, 'dcim.view_site')
+    assert client.get('/media/../media/image-attachments/rack.png').status_code == 404
+    assert client.get('/media/image-attachments/rack.png').status_code == 404  # NetBox's own check
+
+
+def test_a_script_prefix_header_does_not_bypass_the_guard(client, secret):
+    """gunicorn takes SCRIPT_NAME from a request header of trusted addresses: routing then sees only the rest."""
+    login(client, 'dcim.view_site')
+    response = client.get(f'/media/{secret.file.name}', SCRIPT_NAME='/x')
+    assert response.status_code == 404
+    assert b'secret bytes' not in read(response)
+
+
+def test_a_script_prefix_still_serves_users_who_may_view(client, secret):
+    login(client, *VIEW_ALL)
+    response = client.get(f'/media/{secret.file.name}', SCRIPT_NAME='/x')
+    assert read(response) == b'secret bytes'
+
+
+def test_media_urls_of_attachments_need_view_permission_on_the_attachment(client):
+    visible = make_attachment(name='Visible plan', filename='visible.txt', content=b'ok')
+    secret = make_attachment(name='Secret plan', filename='secret.txt', content=b'secret')
+    login(client, *VIEW_ALL, constraints=HIDE_SECRET)
+    assert read(client.get(f'/media/{visible.file.name}')) == b'ok'
+    assert client.get(f'/media/{secret.file.name}').status_code == 404
+    assert client.get('/media/netbox-attachments/').status_code == 404
+
+
+def test_a_missing_and_a_hidden_file_read_the_same(client, secret):
+    login(client, 'dcim.view_site')
+    hidden = client.get(f'/media/{secret.file.name}')
+    missing = client.get('/media/netbox-attachments/no-such-file.txt')
+    assert (hidden.status_code, missing.status_code) == (404, 404)
+
+
+def test_a_token_with_view_permission_gets_the_file(client, secret):
+    header = token_header(make_user(None, *VIEW_ALL))
+    assert read(client.get(f'/media/{secret.file.name}', HTTP_AUTHORIZATION=header)) == b'secret bytes'
+
+
+def test_an_invalid_token_is_refused(client, secret):
+    assert client.get(f'/media/{secret.file.name}', HTTP_AUTHORIZATION='Token bad').status_code == 403
+
+
+def test_media_paths_are_decoded_once_as_netbox_serves_them(client, media_root, secret):
+    odd = media_root / 'netbox-attachments' / 'a%2F..%2Fsecret.txt'
+    odd.write_bytes(b'odd file')  # e.g. copied in for a bulk import
+    login(client, 'dcim.view_site')
+    assert client.get('/media/netbox-attachments/a%252F..%252Fsecret.txt').status_code == 404
+
+
+def test_a_nul_byte_in_a_media_path_is_a_404(admin_client):
+    assert admin_client.get('/media/netbox-attachments/a%00b').status_code == 404

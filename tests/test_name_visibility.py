@@ -1,0 +1,137 @@
+"""No page, export, confirmation, tab or filter tells a reader the name of an object or attachment it may not view,
+nor which hidden objects an attachment is linked to."""
+
+import pytest
+from core.models import ObjectType
+from dcim.models import Device
+from extras.models import JournalEntry
+
+from .factories import link, make_attachment, make_device, make_site, make_user
+from .test_views import ASSIGNMENT_LIST, ATTACHMENT_LIST, url
+
+pytestmark = pytest.mark.django_db
+
+VIEW_PLUGIN = ('netbox_attachments.view_netboxattachment', 'netbox_attachments.view_netboxattachmentassignment')
+ONLY_VISIBLE_DEVICE = {'dcim.device': {'name': 'open-router'}}
+
+
+@pytest.fixture
+def linked():
+    """An attachment linked to a site, a device the reader may view and one it may not."""
+    attachment = make_attachment(name='Rack plan')
+    site = make_site(name='Open site')
+    open_device = make_device(name='open-router', site=site)
+    hidden_device = make_device(name='HIDDEN-ROUTER', site=site)
+    return {
+        'attachment': attachment,
+        'site': site,
+        'open': open_device,
+        'hidden': hidden_device,
+        'links': [link(attachment, site), link(attachment, open_device), link(attachment, hidden_device)],
+    }
+
+
+def reader(client, *extra, constraints=None):
+    client.force_login(
+        make_user(None, *VIEW_PLUGIN, 'dcim.view_site', 'dcim.view_device', *extra, constraints=constraints)
+    )
+    return client
+
+
+def text(response):
+    content = b''.join(response.streaming_content) if response.streaming else response.content
+    return content.decode()
+
+
+@pytest.mark.parametrize('export', ['', 'table'])
+@pytest.mark.parametrize('listing', [ATTACHMENT_LIST, ASSIGNMENT_LIST])
+def test_exports_do_not_name_objects_the_reader_may_not_view(client, linked, listing, export):
+    reader(client, constraints=ONLY_VISIBLE_DEVICE)
+    response = client.get(f'{listing}?export={export}')
+    assert response.status_code == 200
+    body = text(response)
+    assert 'open-router' in body  # the export does name what the reader may view
+    assert 'HIDDEN-ROUTER' not in body
+
+
+@pytest.mark.parametrize(
+    'view, perm',
+    [
+        ('netboxattachment_bulk_edit', 'netbox_attachments.change_netboxattachment'),
+        ('netboxattachment_bulk_delete', 'netbox_attachments.delete_netboxattachment'),
+        ('netboxattachmentassignment_bulk_edit', 'netbox_attachments.change_netboxattachmentassignment'),
+        ('netboxattachmentassignment_bulk_delete', 'netbox_attachments.delete_netboxattachmentassignment'),
+    ],
+)
+def test_bulk_confirmation_pages_do_not_name_hidden_objects(client, linked, view, perm):
+    reader(client, perm, constraints=ONLY_VISIBLE_DEVICE)
+    pks = [linked['attachment'].pk] if 'assignment' not in view else [a.pk for a in linked['links']]
+    response = client.post(url(view), {'pk': pks, 'return_url': '/'})
+    assert response.status_code == 200
+    body = text(response)
+    assert 'Rack plan' in body
+    assert 'HIDDEN-ROUTER' not in body
+
+
+@pytest.mark.parametrize('tab', ['changelog', 'journal'])
+def test_tabs_of_an_assignment_are_hidden_with_its_attachment(client, linked, tab):
+    assignment = linked['links'][0]
+    JournalEntry.objects.create(assigned_object=assignment, comments='note')
+    reader(client, 'extras.view_journalentry', constraints={'netbox_attachments.netboxattachment': {'pk': 0}})
+    response = client.get(f'{assignment.get_absolute_url()}{tab}/')
+    assert response.status_code == 404
+    assert 'Rack plan' not in text(response)
+
+
+def test_tabs_of_an_assignment_show_for_readers_of_its_attachment(client, linked):
+    reader(client)
+    assert client.get(f'{linked["links"][0].get_absolute_url()}changelog/').status_code == 200
+
+
+def device_filter(obj):
+    return f'object_type_id={ObjectType.objects.get_for_model(Device).pk}&object_id={obj.pk}'
+
+
+@pytest.mark.parametrize('api', [False, True])
+def test_filters_do_not_tell_which_hidden_devices_an_attachment_is_linked_to(client, linked, api):
+    reader(client, constraints=ONLY_VISIBLE_DEVICE)
+    base = '/api/plugins/netbox-attachments/netbox-attachments/' if api else ATTACHMENT_LIST
+    hidden = text(client.get(f'{base}?{device_filter(linked["hidden"])}'))
+    visible = text(client.get(f'{base}?{device_filter(linked["open"])}'))
+    assert 'Rack plan' in visible
+    assert 'Rack plan' not in hidden
+
+
+def test_filters_do_not_tell_links_the_reader_may_not_view(client, linked):
+    client.force_login(
+        make_user(
+            None,
+            *VIEW_PLUGIN,
+            'dcim.view_site',
+            'dcim.view_device',
+            constraints={'netbox_attachments.netboxattachmentassignment': {'object_type__model': 'site'}},
+        )
+    )
+    api = '/api/plugins/netbox-attachments/netbox-attachments/'
+    assert client.get(f'{api}?object_type=dcim.device').json()['count'] == 0
+    assert client.get(f'{api}?{device_filter(linked["open"])}').json()['count'] == 0
+    assert client.get(f'{api}?object_type=dcim.site').json()['count'] == 1
+
+
+def test_the_assignment_filter_form_does_not_print_a_hidden_attachment_name(client, linked):
+    secret = make_attachment(name='SECRET-PLAN')
+    link(secret, linked['site'])
+    reader(client, constraints={'netbox_attachments.netboxattachment': {'name': 'Rack plan'}})
+    body = text(client.get(f'{ASSIGNMENT_LIST}?attachment_id={secret.pk}'))
+    assert 'SECRET-PLAN' not in body
+
+
+def test_the_link_form_does_not_print_a_hidden_attachment_name(client, linked):
+    secret = make_attachment(name='SECRET-PLAN')
+    reader(
+        client,
+        'netbox_attachments.add_netboxattachmentassignment',
+        constraints={'netbox_attachments.netboxattachment': {'name': 'Rack plan'}},
+    )
+    body = text(client.get(f'{url("netboxattachmentassignment_add")}?attachment={secret.pk}'))
+    assert 'SECRET-PLAN' not in body
