@@ -147,6 +147,12 @@ class AssignmentQuerySet(RestrictedQuerySet):
         return queryset.filter(attachment__in=attachments) if is_restricted(attachments) else queryset
 
 
+class AssignmentManager(models.Manager.from_queryset(AssignmentQuerySet)):
+    def get_queryset(self):
+        # Rows fetched together load what they lack together: related rows, and their linked objects (parent).
+        return super().get_queryset().fetch_mode(models.FETCH_PEERS)
+
+
 class NetBoxAttachmentAssignment(NetBoxModel):
     """Links one attachment to one NetBox object. Removing it (unlinking) keeps the attachment and its file."""
 
@@ -164,7 +170,7 @@ class NetBoxAttachmentAssignment(NetBoxModel):
     )
     object_id = models.PositiveBigIntegerField(verbose_name=_('object ID'))
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = AssignmentManager()
 
     class Meta:
         ordering = ('attachment', 'object_type', 'object_id')
@@ -198,7 +204,9 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         object does not exist, or that user may not view it. Every page, export and serializer shows it through
         this, so none of them can print the name of a hidden object."""
         if not hasattr(self, '_parent'):
-            prefetch_parents([self], current_user())
+            # The rows fetched with this one (a page, an export chunk) are resolved with it, one query per type.
+            peers = [peer for ref in self._state.peers if (peer := ref()) is not None and not hasattr(peer, '_parent')]
+            prefetch_parents(peers if self in peers else [*peers, self], current_user())
         return self._parent
 
     @parent.setter

@@ -3,22 +3,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from netbox.tables import NetBoxTable, PrimaryModelTable, columns
 
-from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
+from .models import NetBoxAttachment, NetBoxAttachmentAssignment
 
 DOWNLOAD_BUTTON = (
     '<a href="{% url \'plugins:netbox_attachments:netboxattachment_download\' pk=record.pk %}" '
     'class="btn btn-sm btn-primary" title="Download" aria-label="Download"><i class="mdi mdi-download"></i></a>'
 )
-
-
-def prefetch_table_parents(table, user):
-    """Resolve the linked objects shown on the table's current page, with one query per object type."""
-    rows = table.page.object_list if getattr(table, 'page', None) else table.rows
-    assignments = []
-    for row in rows:
-        record = row.record
-        assignments.extend(record.assignments.all() if isinstance(record, NetBoxAttachment) else [record])
-    prefetch_parents(assignments, user)
 
 
 class SizeColumn(tables.Column):

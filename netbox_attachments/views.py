@@ -176,11 +176,6 @@ class NetBoxAttachmentListView(generic.ObjectListView):
         links = NetBoxAttachmentAssignment.objects.restrict(request.user, 'view').select_related('object_type')
         return super().get_queryset(request).prefetch_related(Prefetch('assignments', queryset=links))
 
-    def get_table(self, data, request, bulk_actions=True):
-        table = super().get_table(data, request, bulk_actions)
-        tables.prefetch_table_parents(table, request.user)
-        return table
-
 
 @register_model_view(NetBoxAttachment)
 class NetBoxAttachmentView(generic.ObjectView):
@@ -251,11 +246,6 @@ class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
     filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
     filterset_form = forms.NetBoxAttachmentAssignmentFilterForm
     actions = (AddObject, BulkExport, BulkEdit, BulkDelete)
-
-    def get_table(self, data, request, bulk_actions=True):
-        table = super().get_table(data, request, bulk_actions)
-        tables.prefetch_table_parents(table, request.user)
-        return table
 
 
 @register_model_view(NetBoxAttachmentAssignment)
