@@ -40,6 +40,21 @@ def validate_name(value):
         )
 
 
+class VisibleFirstQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action='view'):
+        """NetBox's object permissions, and changing or deleting also needs view permission on the same object.
+
+        NetBox lets a user with change or delete permission but no view permission open an object's edit and
+        delete pages (and bulk confirmations), which print its name and file: here those pages answer 404.
+        """
+        queryset = super().restrict(user, action)
+        if action in ('change', 'delete'):
+            viewable = super().restrict(user, 'view')
+            if is_restricted(viewable):
+                queryset = queryset.filter(pk__in=viewable.values('pk'))
+        return queryset
+
+
 class NetBoxAttachment(PrimaryModel):
     """A stored file with its metadata. It exists on its own: assignments link it to any number of objects."""
 
@@ -72,6 +87,8 @@ class NetBoxAttachment(PrimaryModel):
         blank=True,
         help_text=_('SHA-256 digest of the file content'),
     )
+
+    objects = VisibleFirstQuerySet.as_manager()
 
     clone_fields = ('description', 'owner')
 
@@ -135,9 +152,9 @@ class NetBoxAttachment(PrimaryModel):
                 self.file.close()
 
 
-class AssignmentQuerySet(RestrictedQuerySet):
+class AssignmentQuerySet(VisibleFirstQuerySet):
     def restrict(self, user, action='view'):
-        """NetBox's object permissions, and only assignments whose attachment the user may view.
+        """As for attachments, and only assignments whose attachment the user may view.
 
         An assignment shows its attachment's name (in its title, change log, journal, exports, bulk confirmations),
         so every view and API endpoint that NetBox restricts hides it along with its attachment.

@@ -135,3 +135,31 @@ def test_the_link_form_does_not_print_a_hidden_attachment_name(client, linked):
     )
     body = text(client.get(f'{url("netboxattachmentassignment_add")}?attachment={secret.pk}'))
     assert 'SECRET-PLAN' not in body
+
+
+WITHOUT_VIEW = (
+    'netbox_attachments.add_netboxattachment',
+    'netbox_attachments.change_netboxattachment',
+    'netbox_attachments.delete_netboxattachment',
+)
+
+
+@pytest.mark.parametrize('view', ['netboxattachment_edit', 'netboxattachment_delete'])
+def test_change_or_delete_without_view_shows_no_attachment_page(client, linked, view):
+    """NetBox would open these pages, with the attachment's name and file, to a user who may not view it."""
+    client.force_login(make_user(None, *WITHOUT_VIEW))
+    response = client.get(url(view, pk=linked['attachment'].pk))
+    assert response.status_code == 404
+    assert 'Rack plan' not in text(response)
+
+
+@pytest.mark.parametrize('view', ['netboxattachment_bulk_edit', 'netboxattachment_bulk_delete'])
+def test_bulk_pages_without_view_name_no_attachment(client, linked, view):
+    client.force_login(make_user(None, *WITHOUT_VIEW))
+    response = client.post(url(view), {'pk': [linked['attachment'].pk], 'return_url': '/'})
+    assert 'Rack plan' not in text(response)
+
+
+def test_change_with_view_still_opens_the_edit_page(client, linked):
+    client.force_login(make_user(None, *WITHOUT_VIEW, 'netbox_attachments.view_netboxattachment'))
+    assert client.get(url('netboxattachment_edit', pk=linked['attachment'].pk)).status_code == 200

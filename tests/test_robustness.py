@@ -37,6 +37,16 @@ def test_format_suffix_routes_answer_like_the_plain_ones(admin_client, action):
         assert '/signed/' in response.json()['url']
 
 
+@pytest.mark.parametrize('path', ['netbox-attachments.json', 'netbox-attachment-assignments.json', 'detail'])
+def test_format_suffix_lists_and_details_answer_with_plain_links(admin_client, path):
+    attachment = make_attachment(name='suffixed')
+    link(attachment, make_device())
+    path = f'netbox-attachments/{attachment.pk}.json' if path == 'detail' else path
+    response = admin_client.get(f'{API}{path}')
+    assert response.status_code == 200
+    assert '.json' not in response.content.decode()
+
+
 @pytest.mark.parametrize('base', [ATTACHMENTS, f'{API}image-attachments/'])
 @pytest.mark.parametrize('action', ['download', 'signed-link'])
 def test_format_suffix_routes_of_missing_ids_are_404(admin_client, base, action):

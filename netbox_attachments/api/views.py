@@ -151,6 +151,14 @@ class FileActionsMixin:
         return signed_link_response(request, self.file_kind, self.get_object())
 
 
+class NoSuffixInLinksMixin:
+    """Links inside a response never carry the format suffix of its request (netbox-attachments.json): NetBox's
+    URL names have no suffix routes for them, and reversing one fails (a 500, on NetBox's own endpoints too)."""
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), 'format': None}
+
+
 class PageListMixin:
     """List responses load tags themselves (see serializers.preload_tags), so the list query leaves them out."""
 
@@ -172,7 +180,7 @@ class PageListMixin:
     create=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
     update=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
 )
-class NetBoxAttachmentViewSet(FileActionsMixin, PageListMixin, NetBoxModelViewSet):
+class NetBoxAttachmentViewSet(FileActionsMixin, NoSuffixInLinksMixin, PageListMixin, NetBoxModelViewSet):
     queryset = NetBoxAttachment.objects.all()
     file_kind = 'attachment'
     serializer_class = NetBoxAttachmentSerializer
@@ -210,7 +218,7 @@ class NetBoxAttachmentViewSet(FileActionsMixin, PageListMixin, NetBoxModelViewSe
 #
 
 
-class NetBoxAttachmentAssignmentViewSet(PageListMixin, NetBoxModelViewSet):
+class NetBoxAttachmentAssignmentViewSet(NoSuffixInLinksMixin, PageListMixin, NetBoxModelViewSet):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     serializer_class = NetBoxAttachmentAssignmentSerializer
     filterset_class = filtersets.NetBoxAttachmentAssignmentFilterSet
