@@ -215,9 +215,10 @@ def scan(storage, *, min_age=DEFAULT_MIN_AGE, excludes=(), now=None, list_broken
 def delete_records(records, storage, *, min_age=DEFAULT_MIN_AGE, now=None):
     """Delete orphaned attachment records (and, on commit, their files). Returns (deleted, kept) counts.
 
-    Each row is locked and checked again: one that gained a link, was updated, lost its file or was replaced by
-    another upload since the scan is kept. FOR UPDATE makes a concurrent link wait for this transaction, after
-    which its foreign key check fails instead of linking a deleted attachment.
+    Each row is locked first, then checked again in a later statement, which sees what committed while the lock
+    was awaited: one that gained a link, was updated, lost its file or was replaced by another upload since the
+    scan is kept. A link being made holds the attachment's row lock until it commits (NetBoxAttachmentAssignment.
+    save), and one that comes after the lock finds the attachment gone and is refused.
     """
     now = now or datetime.now(UTC)
     cutoff = now - timedelta(seconds=min_age) if min_age else None
@@ -225,8 +226,11 @@ def delete_records(records, storage, *, min_age=DEFAULT_MIN_AGE, now=None):
     for start in range(0, len(records), BATCH_SIZE):
         batch = {record['pk']: record for record in records[start : start + BATCH_SIZE]}
         with transaction.atomic():
-            locked = NetBoxAttachment.objects.select_for_update().filter(pk__in=batch).order_by('pk')
-            still_orphaned = locked.exclude(assignments__isnull=False)
+            locked = list(
+                NetBoxAttachment.objects.select_for_update().filter(pk__in=batch).order_by('pk').values_list('pk')
+            )
+            still_orphaned = NetBoxAttachment.objects.filter(pk__in=[pk for (pk,) in locked]).order_by('pk')
+            still_orphaned = still_orphaned.exclude(assignments__isnull=False)
             if cutoff:
                 still_orphaned = still_orphaned.filter(created__lte=cutoff)
             for attachment in still_orphaned:

@@ -4,7 +4,7 @@ import django_filters
 from core.models import ObjectType
 from django import forms
 from django.conf import settings
-from django.db import DataError, connection, transaction
+from django.db import DataError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
@@ -34,6 +34,9 @@ class FilterValuesForm(forms.Form):
         for name, value in list(cleaned_data.items()):
             values = value if isinstance(value, list | tuple) else [value]
             is_regex = name.endswith(('__regex', '__iregex'))
+            if is_regex and len(values) > MAX_REGEX_VALUES:
+                self.add_error(name, _('At most %(limit)s patterns per filter.') % {'limit': MAX_REGEX_VALUES})
+                continue
             if is_regex and (regex_problem := next(filter(None, map(regex_error, values)), None)):
                 self.add_error(name, regex_problem)
                 continue
@@ -51,18 +54,37 @@ def as_utc(value):
     return value.astimezone(UTC) if isinstance(value, datetime) and value.tzinfo else value
 
 
+# A pattern longer than this, or one PostgreSQL cannot compile within the time below, is refused: compiling some
+# short patterns takes PostgreSQL seconds, and each filter value is compiled for every request.
+MAX_REGEX_LENGTH = 256
+MAX_REGEX_VALUES = 5
+REGEX_CHECK_TIMEOUT_MS = 200
+
+
 def regex_error(pattern):
-    """Why PostgreSQL would refuse this regular expression, or None."""
+    """Why PostgreSQL would refuse (or labour over) this regular expression, or None."""
     if pattern in (None, ''):
         return None
     if pattern == settings.FILTERS_NULL_CHOICE_VALUE:  # NetBox turns it into None: no pattern to match
         return _('A regular expression is required here, not "%(value)s".') % {'value': pattern}
+    if len(pattern) > MAX_REGEX_LENGTH:
+        return _('Regular expressions may have at most %(limit)s characters.') % {'limit': MAX_REGEX_LENGTH}
     try:
+        # Always rolled back, so the timeout ends with the check even inside an outer transaction.
         with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute('SET LOCAL statement_timeout = %s', [REGEX_CHECK_TIMEOUT_MS])
             cursor.execute("SELECT '' ~ %s", [pattern])
+            raise CheckDone
+    except CheckDone:
+        return None
+    except OperationalError:  # the timeout
+        return _('This regular expression is too complex.')
     except DataError as error:
         return _('Not a valid regular expression: %(error)s') % {'error': str(error).splitlines()[0]}
-    return None
+
+
+class CheckDone(Exception):
+    pass
 
 
 @register_filterset

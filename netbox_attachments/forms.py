@@ -159,6 +159,11 @@ class NetBoxAttachmentImportForm(PrimaryModelImportForm):
             return self.instance.file.name
         if not raw:
             raise ValidationError(_('A file is required for a new attachment.'))
+        if (user := current_user()) is not None and not user.has_perm(ADOPT_PERMISSION):
+            raise ValidationError(
+                _('Importing stored files needs the "adopt" action on attachments (%(permission)s).')
+                % {'permission': ADOPT_PERMISSION}
+            )
         if '\\' in raw or '..' in raw.split('/'):
             raise ValidationError(_('The file must stay inside the attachments folder.'))
         # One spelling per file ('a//b', './b' are the same file), so "already used" can't be fooled.
@@ -176,19 +181,28 @@ class NetBoxAttachmentImportForm(PrimaryModelImportForm):
         # Checked again under the lock the orphan cleanup takes before deleting files, in the transaction that
         # saves the record: the file may have been deleted, adopted or (re)written since the form was cleaned.
         lock_files()
-        if problem := adoption_problem(self.instance.file.name):
-            raise AbortRequest(problem)
+        refused = NOT_ADOPTABLE % {'path': self.instance.file.name, 'seconds': DEFAULT_MIN_AGE}
+        if adoption_problem(self.instance.file.name):
+            raise AbortRequest(refused)
         self.instance.refresh_file_details()
         try:
             with transaction.atomic():
                 return super().save(*args, **kwargs)
         except IntegrityError as error:  # another record took the file in the meantime
             if UNIQUE_FILE in str(error):
-                raise AbortRequest(ALREADY_ADOPTED % {'path': self.instance.file.name}) from None
+                raise AbortRequest(refused) from None
             raise
 
 
-ALREADY_ADOPTED = _('Another attachment already uses %(path)s.')
+# One answer for a missing, a used and a young file: distinct ones would tell an importer which file names (and so
+# which attachment names) exist, and which uploads are in progress.
+NOT_ADOPTABLE = _(
+    'No file that can be imported at %(path)s: it must exist in the attachments folder, be used by no other '
+    'attachment and be last written more than %(seconds)s seconds ago.'
+)
+# Adopting a stored file hands its bytes to the importer, so it takes a permission of its own (NetBox's "additional
+# actions" of an object permission); the add permission alone only creates attachments by upload.
+ADOPT_PERMISSION = 'netbox_attachments.adopt_netboxattachment'
 
 
 def adoption_problem(path):
@@ -198,25 +212,16 @@ def adoption_problem(path):
     default --min-age may be adopted: a younger file may belong to an upload whose record is not committed yet,
     and adopting it would hand another user's bytes to the importer.
     """
+    refused = NOT_ADOPTABLE % {'path': path, 'seconds': DEFAULT_MIN_AGE}
     folder, filename = posixpath.split(path)
     storage = NetBoxAttachment._meta.get_field('file').storage
     try:
         is_file = filename in storage.listdir(folder)[1]
+        age = (timezone.now() - storage.get_modified_time(path)).total_seconds() if is_file else None
     except (OSError, NotImplementedError):
-        is_file = False
-    if not is_file:
-        return _('No such file in storage: %(path)s') % {'path': path}
-    if NetBoxAttachment.objects.filter(file=path).exists():
-        return ALREADY_ADOPTED % {'path': path}
-    try:
-        age = (timezone.now() - storage.get_modified_time(path)).total_seconds()
-    except (OSError, NotImplementedError):
-        age = None
-    if age is None or age < DEFAULT_MIN_AGE:
-        return _(
-            '%(path)s was written less than %(seconds)s seconds ago and may belong to an upload in progress: '
-            'import it later.'
-        ) % {'path': path, 'seconds': DEFAULT_MIN_AGE}
+        return refused
+    if not is_file or age < DEFAULT_MIN_AGE or NetBoxAttachment.objects.filter(file=path).exists():
+        return refused
     return None
 
 

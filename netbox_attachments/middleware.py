@@ -52,7 +52,9 @@ class MediaGuardMiddleware:
         path = view_kwargs.get('path', '')
         if not is_plain_media_path(path):
             raise Http404  # for every folder of /media/, NetBox's own included
-        if path == UPLOAD_FOLDER or path.startswith(f'{UPLOAD_FOLDER}/'):
+        # Case-insensitively: a media volume that ignores case (SMB, some bind mounts) serves the folder under any.
+        folder = path.split('/', 1)[0].casefold()
+        if folder == UPLOAD_FOLDER.casefold():
             from .models import NetBoxAttachment
 
             user = request.user

@@ -122,6 +122,18 @@ class NetBoxAttachment(PrimaryModel):
             return original_filename(self.name)
         return self.filename
 
+    @property
+    def visible_assignments(self):
+        """This attachment's links that the current request's user may view: all that pages and the API list.
+
+        Lists load them for a whole page with visible_assignments_prefetch(); otherwise they are loaded here.
+        """
+        if not hasattr(self, '_visible_assignments'):
+            user = current_user()
+            links = self.assignments.select_related('object_type')
+            self._visible_assignments = list(links if user is None else links.restrict(user, 'view'))
+        return self._visible_assignments
+
     def save(self, *args, **kwargs):
         # An uncommitted file is a new upload (on create, or replacing the current file on edit).
         new_upload = bool(self.file) and not self.file._committed
@@ -291,6 +303,12 @@ def assignment_count():
         .values('count')
     )
     return Coalesce(models.Subquery(links, output_field=models.IntegerField()), 0)
+
+
+def visible_assignments_prefetch(user):
+    """Loads NetBoxAttachment.visible_assignments for many attachments at once."""
+    links = NetBoxAttachmentAssignment.objects.restrict(user, 'view').select_related('object_type')
+    return models.Prefetch('assignments', queryset=links, to_attr='_visible_assignments')
 
 
 def broken_object_type_ids():

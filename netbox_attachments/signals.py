@@ -2,12 +2,15 @@
 
 import numbers
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from extras.models import Bookmark, ImageAttachment, JournalEntry, Subscription
 from netbox.models.features import model_is_public
+from utilities.exceptions import AbortRequest
 
-from .models import NetBoxAttachment, NetBoxAttachmentAssignment
+from .models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment
 from .storage import delete_file_on_commit
+from .visibility import current_user
 
 
 @receiver(post_delete, sender=NetBoxAttachment)
@@ -38,3 +41,28 @@ def delete_assignments_of_deleted_object(sender, instance, **kwargs):
         object_type__model=opts.model_name,
         object_id=instance.pk,
     ).delete()
+
+
+# NetBox records that point at any object by type and ID, and whose API and pages then show that object's name:
+# (object type field, object ID field).
+POINTERS = {
+    Bookmark: ('object_type', 'object_id'),
+    Subscription: ('object_type', 'object_id'),
+    JournalEntry: ('assigned_object_type', 'assigned_object_id'),
+    ImageAttachment: ('object_type', 'object_id'),
+}
+
+
+@receiver(pre_save)
+def refuse_pointers_to_hidden_records(sender, instance, **kwargs):
+    """A bookmark, subscription, journal entry or image attachment may point at an attachment or assignment only for
+    a user who may view it: NetBox lets any user bookmark any object by ID, and its answer names the object."""
+    fields = POINTERS.get(sender)
+    if fields is None:
+        return
+    object_type = getattr(instance, fields[0], None)
+    model = object_type.model_class() if object_type is not None else None
+    if model not in (NetBoxAttachment, NetBoxAttachmentAssignment) or (user := current_user()) is None:
+        return
+    if not model.objects.restrict(user, 'view').filter(pk=getattr(instance, fields[1])).exists():
+        raise AbortRequest(NO_SUCH_OBJECT)

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.crypto import get_random_string
 from django.utils.text import get_valid_filename
 
 logger = logging.getLogger('netbox_attachments.storage')
@@ -64,10 +65,27 @@ def attachment_upload_to(instance, filename):
     """
     name = posixpath.join(UPLOAD_FOLDER, safe_filename(filename))
     storage = instance.file.storage
+    if storage_overwrites(storage):
+        # Such a storage has no "create only if absent": two uploads of one name could both pass the check below and
+        # write to one file. A random part from the start keeps them apart.
+        name = with_random_part(name)
     # A name still held by a record whose file has gone missing is taken too: deleting that record would delete it.
     while storage.exists(name) or type(instance)._default_manager.filter(file=name).exists():
-        name = storage.get_alternative_name(*posixpath.splitext(name))
+        name = with_random_part(name)
     return name
+
+
+def with_random_part(name):
+    """'folder/plan.pdf' -> 'folder/plan_a1B2c3D.pdf'. Not the storage's own get_alternative_name(): a storage that
+    overwrites may give back the same name, and the loop above would never end."""
+    root, ext = posixpath.splitext(name)
+    return f'{root}_{get_random_string(7)}{ext}'
+
+
+def storage_overwrites(storage):
+    """True for storages that replace an existing file on save (django-storages' S3 backend by default, Django's file
+    system storage with allow_overwrite)."""
+    return bool(getattr(storage, 'file_overwrite', False) or getattr(storage, '_allow_overwrite', False))
 
 
 def upload_too_large_message(limit):

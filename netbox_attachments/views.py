@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from utilities.views import ConditionalLoginRequiredMixin, ViewTab, get_default_
 from . import filtersets, forms, tables
 from .bundles import bundles_built, manager_config, widget_context
 from .downloads import serve_attachment
-from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
+from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents, visible_assignments_prefetch
 from .scope import DISPLAY_TAB, display_mode, is_in_scope
 from .visibility import visible_objects
 
@@ -172,9 +172,7 @@ class NetBoxAttachmentListView(generic.ObjectListView):
     actions = (AddObject, BulkImport, BulkExport, BulkEdit, BulkDelete)
 
     def get_queryset(self, request):
-        # "Assigned to" lists only the links the user may view.
-        links = NetBoxAttachmentAssignment.objects.restrict(request.user, 'view').select_related('object_type')
-        return super().get_queryset(request).prefetch_related(Prefetch('assignments', queryset=links))
+        return super().get_queryset(request).prefetch_related(visible_assignments_prefetch(request.user))
 
 
 @register_model_view(NetBoxAttachment)

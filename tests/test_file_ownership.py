@@ -88,7 +88,7 @@ def test_the_import_does_not_adopt_a_file_written_moments_ago(admin_client, medi
         {'data': 'name,file\npub stolen,in-flight.txt', 'format': 'csv', 'csv_delimiter': ','},
     )
     assert response.status_code == 200
-    assert 'may belong to an upload in progress' in response.content.decode()
+    assert 'No file that can be imported' in response.content.decode()
     assert not NetBoxAttachment.objects.exists()
 
 
@@ -121,6 +121,52 @@ def test_the_import_does_not_adopt_a_file_taken_after_its_form_was_checked(admin
         {'data': 'name,file\npub stolen,contested.txt', 'format': 'csv', 'csv_delimiter': ','},
     )
     assert response.status_code == 200
-    assert 'Another attachment already uses' in response.content.decode()
+    assert 'No file that can be imported' in response.content.decode()
     assert len(calls) == 2
     assert not NetBoxAttachment.objects.filter(name='pub stolen').exists()
+
+
+def import_file(client, path):
+    return client.post(
+        url('netboxattachment_bulk_import'),
+        {'data': f'name,file\npub,{path}', 'format': 'csv', 'csv_delimiter': ','},
+    )
+
+
+def test_the_import_gives_one_answer_for_missing_used_and_young_files(admin_client, media_root):
+    """Distinct answers would tell an importer which file names exist and which uploads are in progress."""
+    used = make_attachment(filename='used.txt')
+    stored_file(media_root, 'young.txt', age=5)
+    answers = set()
+    for path in ('netbox-attachments/missing.txt', used.file.name, 'netbox-attachments/young.txt'):
+        body = import_file(admin_client, path).content.decode()
+        answers.add(body[body.index('No file that can be imported') :].split('<', 1)[0].replace(path, 'PATH'))
+    assert len(answers) == 1
+    assert NetBoxAttachment.objects.count() == 1
+
+
+def test_adopting_a_stored_file_needs_the_adopt_action(client, media_root):
+    stored_file(media_root, 'orphan.txt', b'orphan bytes')
+    add_only = (*VIEW_ALL, 'netbox_attachments.add_netboxattachment')
+    client.force_login(make_user(None, *add_only))
+    body = import_file(client, 'orphan.txt').content.decode()
+    assert 'netbox_attachments.adopt_netboxattachment' in body
+    assert not NetBoxAttachment.objects.exists()
+    client.force_login(make_user(None, *add_only, 'netbox_attachments.adopt_netboxattachment'))
+    assert import_file(client, 'orphan.txt').status_code == 302
+    assert NetBoxAttachment.objects.get().file.name == 'netbox-attachments/orphan.txt'
+
+
+def test_storages_that_overwrite_get_a_random_part_in_every_name(settings, media_root):
+    """Without an atomic "create if absent", two uploads of one name could otherwise share one file."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        'default': {
+            'BACKEND': 'django.core.files.storage.FileSystemStorage',
+            'OPTIONS': {'location': str(media_root), 'allow_overwrite': True},
+        },
+    }
+    first, second = make_attachment(filename='scan.pdf'), make_attachment(filename='scan.pdf')
+    assert first.file.name != second.file.name
+    for attachment in (first, second):
+        assert attachment.file.name.startswith('netbox-attachments/scan_') and attachment.file.name.endswith('.pdf')

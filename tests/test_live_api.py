@@ -257,3 +257,56 @@ def no_permission_token(server, tokens):
     assert token.status_code == 201, token.text
     value = token.json()
     return f'Bearer nbt_{value["key"]}.{value["token"]}'
+
+
+# Two real connections: one links an old unlinked attachment and commits while the orphan cleanup waits for the
+# attachment's row lock. The cleanup must then see the link and keep the attachment, its link and its file.
+LINK_WHILE_CLEANUP_WAITS = """
+import threading, time
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from dcim.models import Site
+from netbox_attachments.cleanup import delete_records
+from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
+
+attachment = NetBoxAttachment(name='race', file=ContentFile(b'race bytes', name='race.txt'))
+attachment.save()
+linked, release, result = threading.Event(), threading.Event(), {}
+
+def link():
+    try:
+        with transaction.atomic():
+            assignment = NetBoxAttachmentAssignment(attachment_id=attachment.pk)
+            assignment.parent = Site.objects.first()
+            assignment.save()
+            linked.set()
+            release.wait(10)
+    finally:
+        linked.set()
+        connection.close()
+
+def clean():
+    try:
+        linked.wait(10)
+        result['cleanup'] = delete_records([{'pk': attachment.pk, 'file': attachment.file.name}],
+                                           attachment.file.storage, min_age=0)
+    finally:
+        connection.close()
+
+threads = [threading.Thread(target=link), threading.Thread(target=clean)]
+for thread in threads:
+    thread.start()
+linked.wait(10)
+time.sleep(1)  # the cleanup now waits for the row lock the link holds
+release.set()
+for thread in threads:
+    thread.join(20)
+print(result['cleanup'], NetBoxAttachment.objects.filter(pk=attachment.pk).exists(),
+      NetBoxAttachmentAssignment.objects.filter(attachment_id=attachment.pk).count(),
+      attachment.file.storage.exists(attachment.file.name))
+"""
+
+
+def test_a_link_committed_while_the_cleanup_waits_keeps_the_attachment(server):
+    output = server.run_python(LINK_WHILE_CLEANUP_WAITS, capture_output=True).stdout.split()
+    assert output[-5:] == ['(0,', '1)', 'True', '1', 'True']

@@ -115,3 +115,14 @@ def test_media_paths_are_decoded_once_as_netbox_serves_them(client, media_root, 
 
 def test_a_nul_byte_in_a_media_path_is_a_404(admin_client):
     assert admin_client.get('/media/netbox-attachments/a%00b').status_code == 404
+
+
+def test_the_folder_is_guarded_in_any_case(client, secret, media_root):
+    """On a media volume that ignores case (SMB, some bind mounts) the folder is served under any spelling; a link
+    stands in for such a volume here."""
+    (media_root / 'NETBOX-ATTACHMENTS').symlink_to(media_root / 'netbox-attachments')
+    login(client, 'dcim.view_site')
+    for folder in ('NETBOX-ATTACHMENTS', 'Netbox-Attachments'):
+        response = client.get(f'/media/{folder}/{secret.filename}')
+        assert response.status_code == 404, folder
+        assert b'secret bytes' not in read(response)

@@ -163,3 +163,56 @@ def test_bulk_pages_without_view_name_no_attachment(client, linked, view):
 def test_change_with_view_still_opens_the_edit_page(client, linked):
     client.force_login(make_user(None, *WITHOUT_VIEW, 'netbox_attachments.view_netboxattachment'))
     assert client.get(url('netboxattachment_edit', pk=linked['attachment'].pk)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    'endpoint, body',
+    [
+        ('/api/extras/bookmarks/', {}),
+        ('/api/extras/subscriptions/', {}),
+        ('/api/extras/journal-entries/', {'kind': 'info', 'comments': 'probe'}),
+    ],
+)
+def test_bookmarks_subscriptions_and_journal_entries_cannot_point_at_hidden_attachments(client, endpoint, body):
+    """NetBox lets any user bookmark or subscribe to any object by ID, and answers with the object's name."""
+    secret = make_attachment(name='SECRET-PLAN')
+    user = make_user(None, 'dcim.view_site', 'extras.add_journalentry', 'extras.view_journalentry')
+    client.force_login(user)
+    fields = (
+        {'assigned_object_type': 'netbox_attachments.netboxattachment', 'assigned_object_id': secret.pk}
+        if 'journal' in endpoint
+        else {'object_type': 'netbox_attachments.netboxattachment', 'object_id': secret.pk, 'user': user.pk}
+    )
+    response = client.post(endpoint, {**fields, **body}, content_type='application/json')
+    assert response.status_code == 400
+    assert 'SECRET-PLAN' not in text(response)
+
+
+def test_bookmarks_of_viewable_attachments_still_work(client):
+    attachment = make_attachment(name='Open plan')
+    user = make_user(None, 'netbox_attachments.view_netboxattachment')
+    client.force_login(user)
+    response = client.post(
+        '/api/extras/bookmarks/',
+        {'object_type': 'netbox_attachments.netboxattachment', 'object_id': attachment.pk, 'user': user.pk},
+        content_type='application/json',
+    )
+    assert response.status_code == 201
+
+
+def test_bulk_confirmations_and_api_answers_list_only_links_the_reader_may_view(client, linked):
+    reader(
+        client,
+        'netbox_attachments.delete_netboxattachment',
+        'netbox_attachments.change_netboxattachment',
+        constraints={'netbox_attachments.netboxattachmentassignment': {'object_type__model': 'site'}},
+    )
+    attachment = linked['attachment']
+    body = text(client.post(url('netboxattachment_bulk_delete'), {'pk': [attachment.pk], 'return_url': '/'}))
+    assert 'Open site' in body and 'open-router' not in body
+    response = client.patch(
+        f'/api/plugins/netbox-attachments/netbox-attachments/{attachment.pk}/',
+        {'description': 'changed'},
+        content_type='application/json',
+    )
+    assert [link['object_type'] for link in response.json()['assignments']] == ['dcim.site']

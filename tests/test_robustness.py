@@ -128,6 +128,14 @@ def test_dates_with_any_zone_offset_are_no_server_error(admin_client, base, quer
     assert admin_client.get(f'{base}?{query}').status_code in (200, 400)
 
 
+def test_regular_expressions_too_costly_to_compile_get_400(admin_client):
+    costly = '(.*){1,255}(.*){1,255}(.*){1,255}'  # seconds for PostgreSQL to compile
+    for query in (f'name__regex={costly}', f'name__regex={"a" * 300}', '&'.join(['name__regex=a'] * 6)):
+        response = admin_client.get(f'{ATTACHMENTS}?{query}')
+        assert response.status_code == 400, query
+        assert 'name__regex' in response.json()
+
+
 def test_a_zone_offset_beyond_postgresql_s_range_still_filters(admin_client):
     make_attachment()
     assert admin_client.get(f'{ATTACHMENTS}?created__gte=2000-01-01T00:00:00%2B20:39').json()['count'] == 1
@@ -175,3 +183,48 @@ def test_a_stored_name_with_an_override_downloads_without_it(admin_client):
     download = admin_client.get(f'{ATTACHMENTS}{attachment.pk}/download/')
     assert '%E2%80%AE' not in download['Content-Disposition']
     assert 'report.pdf' in download['Content-Disposition']
+
+
+#
+# Requests the API answers in the shape its schema describes
+#
+
+
+@pytest.mark.parametrize(
+    'method, path, body',
+    [
+        ('post', ASSIGNMENTS, {'attachment': 1, 'object_type': 'dcim.\x00', 'object_id': 1}),
+        (
+            'post',
+            ASSIGNMENTS,
+            {'attachment': 1, 'object_type': 'dcim.site', 'object_id': 1, 'tags': [{'name': 'a\x00'}]},
+        ),
+        ('get', f'{ATTACHMENTS}?name=a%00b', None),
+    ],
+)
+def test_nul_characters_get_400(admin_client, method, path, body):
+    kwargs = {'data': body, 'content_type': 'application/json'} if body is not None else {}
+    response = getattr(admin_client, method)(path, **kwargs)
+    assert response.status_code == 400
+    assert 'NUL' in response.content.decode()
+
+
+def test_an_empty_bulk_create_gets_400(admin_client):
+    response = admin_client.post(ASSIGNMENTS, [], content_type='application/json')
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize('param', ['fields', 'omit'])
+def test_unknown_field_names_get_400(admin_client, param):
+    make_attachment()
+    response = admin_client.get(f'{ATTACHMENTS}?{param}=name,nonsense')
+    assert response.status_code == 400
+    assert 'nonsense' in response.json()[param][0]
+    assert admin_client.get(f'{ATTACHMENTS}?{param}=name').status_code == 200
+
+
+@pytest.mark.parametrize('value, brief', [('true', True), ('1', True), ('false', False), ('0', False)])
+def test_brief_is_a_boolean(admin_client, value, brief):
+    make_attachment()
+    row = admin_client.get(f'{ATTACHMENTS}?brief={value}').json()['results'][0]
+    assert ('assignment_count' not in row) is brief

@@ -1,5 +1,6 @@
 """The plugin's part of NetBox's OpenAPI schema, for generating clients (the front end's TypeScript types)."""
 
+import copy
 import json
 import re
 
@@ -28,15 +29,42 @@ def plugin_schema(schema=None):
         if name not in needed:
             needed.add(name)
             pending |= set(REF.findall(json.dumps(components[name])))
+    paths = copy.deepcopy(paths)
+    components = {name: copy.deepcopy(components[name]) for name in sorted(needed)}
+    describe_answers_as_sent(paths, components)
     return {
         **{key: value for key, value in schema.items() if key not in ('paths', 'components')},
         'info': {**schema['info'], 'title': 'NetBox Attachments plugin API'},
         'paths': paths,
         'components': {
             **{key: value for key, value in schema['components'].items() if key != 'schemas'},
-            'schemas': {name: components[name] for name in sorted(needed)},
+            'schemas': components,
         },
     }
+
+
+def describe_answers_as_sent(paths, components):
+    """Corrects three things NetBox's schema generator says of every endpoint, so that clients (and the fuzz stage)
+    may hold the plugin's answers to its schema:
+
+    - a multipart upload is one object: a list cannot be sent as form fields;
+    - an error body matches "any of" an object or a bulk error, not "one of" them (every bulk error is an object);
+    - a list's `count` is null when paging by `start=` (NetBox skips the count there).
+    """
+    for operations in paths.values():
+        for operation in operations.values():
+            multipart = operation.get('requestBody', {}).get('content', {}).get('multipart/form-data', {})
+            variants = multipart.get('schema', {}).get('oneOf', [])
+            objects = [variant for variant in variants if variant.get('type') != 'array']
+            if len(variants) == 2 and len(objects) == 1:
+                multipart['schema'] = objects[0]
+            for response in operation.get('responses', {}).values():
+                for content in response.get('content', {}).values():
+                    if 'oneOf' in content.get('schema', {}):
+                        content['schema'] = {'anyOf': content['schema']['oneOf']}
+    for name, component in components.items():
+        if name.startswith('Paginated') and 'count' in component.get('properties', {}):
+            component['properties']['count']['nullable'] = True
 
 
 def dumps(schema):

@@ -160,11 +160,11 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
         list_serializer_class = PageListSerializer
 
     def assignments_to_resolve(self, attachment):
-        return attachment.assignments.all() if 'assignments' in self.fields else ()
+        return attachment.visible_assignments if 'assignments' in self.fields else ()
 
     @extend_schema_field(AttachmentAssignmentSerializer(many=True))
     def get_assignments(self, attachment):
-        assignments = list(attachment.assignments.all())
+        assignments = attachment.visible_assignments
         resolve_parents(assignments, self.context)
         if not hasattr(self, '_assignment_serializer'):  # one for all rows: building serializers is the costly part
             self._assignment_serializer = AttachmentAssignmentSerializer(context=self.context)

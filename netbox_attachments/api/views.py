@@ -2,7 +2,6 @@ import json
 from datetime import UTC, datetime
 
 from django.db import IntegrityError
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from extras.models import ImageAttachment
@@ -22,6 +21,7 @@ from ..models import (
     NetBoxAttachment,
     NetBoxAttachmentAssignment,
     assignment_count,
+    visible_assignments_prefetch,
 )
 from ..scope import setting
 from ..signed_links import LinkRefused, lifetime, make_link, resolve_link
@@ -151,9 +151,47 @@ class FileActionsMixin:
         return signed_link_response(request, self.file_kind, self.get_object())
 
 
-class NoSuffixInLinksMixin:
-    """Links inside a response never carry the format suffix of its request (netbox-attachments.json): NetBox's
-    URL names have no suffix routes for them, and reversing one fails (a 500, on NetBox's own endpoints too)."""
+def contains_nul(value):
+    if isinstance(value, str):
+        return '\x00' in value
+    if isinstance(value, dict):
+        return any(contains_nul(key) or contains_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(map(contains_nul, value))
+    return False
+
+
+class StrictRequestsMixin:
+    """Answers requests that NetBox's generic API code would fail on, or answer in a shape the schema does not
+    describe, with a 400 that says why (NetBox's own endpoints behave the same; the plugin's keep their schema):
+
+    - a NUL character in a query or body value (PostgreSQL refuses it: a server error);
+    - an empty list for a bulk create (the schema describes a created object);
+    - `fields` or `omit` naming no field of the representation (an empty object);
+    - `brief` is a boolean: `brief=false` gives the full representation.
+    Links inside a response never carry the format suffix of its request (netbox-attachments.json): NetBox's URL
+    names have no suffix routes for them, and reversing one fails.
+    """
+
+    def initialize_request(self, request, *args, **kwargs):
+        drf_request = super().initialize_request(request, *args, **kwargs)
+        self.brief = bool(self.brief) and request.GET.get('brief', '').lower() in ('1', 'true', 'yes', 'on')
+        return drf_request
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if contains_nul(dict(request.query_params.lists())):
+            raise exceptions.ValidationError({'detail': ['Values cannot contain NUL characters.']})
+        if request.method in ('POST', 'PUT', 'PATCH'):
+            if contains_nul(request.data):
+                raise exceptions.ValidationError({'detail': ['Values cannot contain NUL characters.']})
+            if request.data == []:
+                raise exceptions.ValidationError({'detail': ['Send one object, or a list of at least one.']})
+        for param in ('fields', 'omit'):
+            if names := [name for name in request.query_params.get(param, '').split(',') if name.strip()]:
+                unknown = sorted(set(names) - set(self.get_serializer_class()().fields))
+                if unknown:
+                    raise exceptions.ValidationError({param: [f'No such field: {", ".join(unknown)}.']})
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), 'format': None}
@@ -180,7 +218,7 @@ class PageListMixin:
     create=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
     update=extend_schema(request={'multipart/form-data': NetBoxAttachmentSerializer}),
 )
-class NetBoxAttachmentViewSet(FileActionsMixin, NoSuffixInLinksMixin, PageListMixin, NetBoxModelViewSet):
+class NetBoxAttachmentViewSet(FileActionsMixin, StrictRequestsMixin, PageListMixin, NetBoxModelViewSet):
     queryset = NetBoxAttachment.objects.all()
     file_kind = 'attachment'
     serializer_class = NetBoxAttachmentSerializer
@@ -200,8 +238,7 @@ class NetBoxAttachmentViewSet(FileActionsMixin, NoSuffixInLinksMixin, PageListMi
     @property
     def field_prefetches(self):
         # The nested links are those the reader may view, as on the assignment endpoint.
-        visible = NetBoxAttachmentAssignment.objects.restrict(self.request.user, 'view').select_related('object_type')
-        return {('assignments',): [Prefetch('assignments', queryset=visible)]}
+        return {('assignments',): [visible_assignments_prefetch(self.request.user)]}
 
     def initial(self, request, *args, **kwargs):
         # Refuse an oversized upload from its Content-Length, before any of its body is read or stored.
@@ -218,7 +255,7 @@ class NetBoxAttachmentViewSet(FileActionsMixin, NoSuffixInLinksMixin, PageListMi
 #
 
 
-class NetBoxAttachmentAssignmentViewSet(NoSuffixInLinksMixin, PageListMixin, NetBoxModelViewSet):
+class NetBoxAttachmentAssignmentViewSet(StrictRequestsMixin, PageListMixin, NetBoxModelViewSet):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     serializer_class = NetBoxAttachmentAssignmentSerializer
     filterset_class = filtersets.NetBoxAttachmentAssignmentFilterSet

@@ -412,7 +412,7 @@ export interface components {
         };
         PaginatedNetBoxAttachmentAssignmentList: {
             /** @example 123 */
-            count: number;
+            count: number | null;
             /**
              * Format: uri
              * @example http://api.example.org/accounts/?offset=400&limit=100
@@ -427,7 +427,7 @@ export interface components {
         };
         PaginatedNetBoxAttachmentList: {
             /** @example 123 */
-            count: number;
+            count: number | null;
             /**
              * Format: uri
              * @example http://api.example.org/accounts/?offset=400&limit=100
@@ -773,7 +773,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NetBoxAttachmentAssignmentRequest"] | components["schemas"]["NetBoxAttachmentAssignmentRequest"][];
-                "multipart/form-data": components["schemas"]["NetBoxAttachmentAssignmentRequest"] | components["schemas"]["NetBoxAttachmentAssignmentRequest"][];
+                "multipart/form-data": components["schemas"]["NetBoxAttachmentAssignmentRequest"];
             };
         };
         responses: {
@@ -1080,7 +1080,6 @@ export interface operations {
                 name__regex?: string[];
                 object_id?: number[];
                 object_type?: string[];
-                object_type__n?: string[];
                 /** @description Object type (ID) */
                 object_type_id?: number[];
                 /** @description The initial index from which to return the results. */
@@ -1204,7 +1203,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["NetBoxAttachmentRequest"] | components["schemas"]["NetBoxAttachmentRequest"][];
+                "multipart/form-data": components["schemas"]["NetBoxAttachmentRequest"];
             };
         };
         responses: {

@@ -93,9 +93,9 @@ export function LinkExisting({ api, object, linkedIds, onClose }: Props) {
               </li>
             );
           })}
-          {results.data.count > results.data.results.length && (
+          {(results.data.count ?? 0) > results.data.results.length && (
             <li className="list-group-item text-secondary small">
-              {results.data.count - results.data.results.length} more match; type more to narrow the search.
+              {(results.data.count ?? 0) - results.data.results.length} more match; type more to narrow the search.
             </li>
           )}
         </ul>

@@ -280,7 +280,7 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
           </table>
         </div>
       )}
-      {list.data && list.data.count > list.data.results.length && (
+      {list.data && (list.data.count ?? 0) > list.data.results.length && (
         <div className="card-footer text-secondary small">
           Showing the first {list.data.results.length} of {list.data.count} attachments.{' '}
           <a href={`${config.attachmentListUrl}?object_type_id=${object.typeId}&object_id=${object.id}`}>
