@@ -181,12 +181,12 @@ class StrictRequestsMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if contains_nul(dict(request.query_params.lists())):
-            raise exceptions.ValidationError({'detail': ['Values cannot contain NUL characters.']})
+            raise exceptions.ParseError('Values cannot contain NUL characters.')
         if request.method in ('POST', 'PUT', 'PATCH'):
             if contains_nul(request.data):
-                raise exceptions.ValidationError({'detail': ['Values cannot contain NUL characters.']})
+                raise exceptions.ParseError('Values cannot contain NUL characters.')
             if request.data == []:
-                raise exceptions.ValidationError({'detail': ['Send one object, or a list of at least one.']})
+                raise exceptions.ParseError('Send one object, or a list of at least one.')
         for param in ('fields', 'omit'):
             if names := [name for name in request.query_params.get(param, '').split(',') if name.strip()]:
                 unknown = sorted(set(names) - set(self.get_serializer_class()().fields))
