@@ -22,6 +22,13 @@ def stored_names(media_root):
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+def import_file(client, path):
+    return client.post(
+        url('netboxattachment_bulk_import'),
+        {'data': f'name,file\npub,{path}', 'format': 'csv', 'csv_delimiter': ','},
+    )
+
+
 def test_an_api_upload_refused_by_a_constraint_leaves_no_file(client, media_root):
     client.force_login(make_user(None, *VIEW_ALL, 'netbox_attachments.add_netboxattachment', constraints=ONLY_PUB))
     response = client.post(API, {'name': 'notpub', 'file': SimpleUploadedFile('refused.txt', b'refused bytes')})
@@ -83,10 +90,7 @@ def test_two_records_can_never_name_one_file():
 def test_the_import_does_not_adopt_a_file_written_moments_ago(admin_client, media_root):
     """A young file may be another user's upload whose record is not committed yet."""
     stored_file(media_root, 'in-flight.txt', b'victim bytes', age=5)
-    response = admin_client.post(
-        url('netboxattachment_bulk_import'),
-        {'data': 'name,file\npub stolen,in-flight.txt', 'format': 'csv', 'csv_delimiter': ','},
-    )
+    response = import_file(admin_client, 'in-flight.txt')
     assert response.status_code == 200
     assert 'No file that can be imported' in response.content.decode()
     assert not NetBoxAttachment.objects.exists()
@@ -94,10 +98,7 @@ def test_the_import_does_not_adopt_a_file_written_moments_ago(admin_client, medi
 
 def test_the_import_adopts_a_file_older_than_the_cleanup_min_age(admin_client, media_root):
     stored_file(media_root, 'legacy.txt', b'legacy', age=120)
-    response = admin_client.post(
-        url('netboxattachment_bulk_import'),
-        {'data': 'name,file\nLegacy,legacy.txt', 'format': 'csv', 'csv_delimiter': ','},
-    )
+    response = import_file(admin_client, 'legacy.txt')
     assert response.status_code == 302
     assert NetBoxAttachment.objects.get().file.name == 'netbox-attachments/legacy.txt'
 
@@ -116,21 +117,11 @@ def test_the_import_does_not_adopt_a_file_taken_after_its_form_was_checked(admin
         return checked(path)
 
     monkeypatch.setattr(forms, 'adoption_problem', taken_meanwhile)
-    response = admin_client.post(
-        url('netboxattachment_bulk_import'),
-        {'data': 'name,file\npub stolen,contested.txt', 'format': 'csv', 'csv_delimiter': ','},
-    )
+    response = import_file(admin_client, 'contested.txt')
     assert response.status_code == 200
     assert 'No file that can be imported' in response.content.decode()
     assert len(calls) == 2
-    assert not NetBoxAttachment.objects.filter(name='pub stolen').exists()
-
-
-def import_file(client, path):
-    return client.post(
-        url('netboxattachment_bulk_import'),
-        {'data': f'name,file\npub,{path}', 'format': 'csv', 'csv_delimiter': ','},
-    )
+    assert not NetBoxAttachment.objects.filter(name='pub').exists()
 
 
 def test_the_import_gives_one_answer_for_missing_used_and_young_files(admin_client, media_root):
