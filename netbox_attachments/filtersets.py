@@ -12,7 +12,7 @@ from utilities.filters import MultiValueCharFilter, MultiValueContentTypeFilter,
 from utilities.filtersets import register_filterset
 
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, broken_object_type_ids
-from .visibility import current_user, links_to_visible_objects
+from .visibility import current_user, links_to_visible_objects, visible_to
 
 
 def object_types_by_label(labels):
@@ -126,11 +126,7 @@ class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
             if not types:
                 return queryset.none()  # only unknown labels: nothing can be linked to them
         user = getattr(self.request, 'user', None) or current_user()
-        links = (
-            NetBoxAttachmentAssignment.objects.all()
-            if user is None
-            else (NetBoxAttachmentAssignment.objects.restrict(user, 'view'))
-        )
+        links = visible_to(user, NetBoxAttachmentAssignment.objects.all())
         if types:
             links = links.filter(object_type__in=types)
         if object_ids:

@@ -34,13 +34,12 @@ from .cleanup import DEFAULT_MIN_AGE, lock_files
 from .models import NO_SUCH_OBJECT, UNIQUE_FILE, NetBoxAttachment, NetBoxAttachmentAssignment
 from .scope import object_types_in_scope
 from .storage import UPLOAD_FOLDER, check_upload_size
-from .visibility import current_user, user_may_view
+from .visibility import current_user, user_may_view, visible_to
 
 
 def limit_to_viewable_attachments(field):
     """Offer, and print the names of, only attachments the current request's user may view."""
-    user = current_user()
-    field.queryset = NetBoxAttachment.objects.all() if user is None else NetBoxAttachment.objects.restrict(user, 'view')
+    field.queryset = visible_to(current_user(), NetBoxAttachment.objects.all())
     # NetBox's filter-modifier widget renders the selected options from the widget it wraps, with that widget's
     # own copy of the choices.
     if (wrapped := getattr(field.widget, 'original_widget', None)) is not None:

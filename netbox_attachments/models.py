@@ -21,7 +21,7 @@ from .storage import (
     note_stored_file,
     original_filename,
 )
-from .visibility import current_user, is_restricted, visible_objects
+from .visibility import current_user, is_restricted, visible_objects, visible_to
 
 # One wording everywhere (forms, API, the database constraint). Missing and hidden objects read the same, so an
 # answer never tells which IDs exist.
@@ -129,9 +129,7 @@ class NetBoxAttachment(PrimaryModel):
         Lists load them for a whole page with visible_assignments_prefetch(); otherwise they are loaded here.
         """
         if not hasattr(self, '_visible_assignments'):
-            user = current_user()
-            links = self.assignments.select_related('object_type')
-            self._visible_assignments = list(links if user is None else links.restrict(user, 'view'))
+            self._visible_assignments = list(visible_to(current_user(), self.assignments.select_related('object_type')))
         return self._visible_assignments
 
     def save(self, *args, **kwargs):
@@ -319,8 +317,8 @@ def broken_object_type_ids():
 def prefetch_parents(assignments, user=None):
     """Resolve the linked objects of many assignments with one query per object type.
 
-    With a user, only objects that user may view are resolved: the others read as their raw label, so a list
-    never reveals the name of an object its reader may not see.
+    Only objects the user may view are resolved (all of them when user is None, outside a request): the others
+    read as their raw label, so a list never reveals the name of an object its reader may not see.
     """
     by_type = defaultdict(list)
     for assignment in assignments:
@@ -329,8 +327,8 @@ def prefetch_parents(assignments, user=None):
         model = type_assignments[0].object_type.model_class()
         objects = {}
         if model is not None:
-            queryset = model._default_manager.all() if user is None else visible_objects(user, model)
-            objects = {obj.pk: obj for obj in queryset.filter(pk__in={a.object_id for a in type_assignments})}
+            wanted = visible_objects(user, model).filter(pk__in={a.object_id for a in type_assignments})
+            objects = {obj.pk: obj for obj in wanted}
         for assignment in type_assignments:
             assignment._parent = objects.get(assignment.object_id)
     return assignments

@@ -10,7 +10,7 @@ from utilities.exceptions import AbortRequest
 
 from .models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment
 from .storage import delete_file_on_commit
-from .visibility import current_user
+from .visibility import current_user, visible_objects
 
 
 @receiver(post_delete, sender=NetBoxAttachment)
@@ -62,7 +62,7 @@ def refuse_pointers_to_hidden_records(sender, instance, **kwargs):
         return
     object_type = getattr(instance, fields[0], None)
     model = object_type.model_class() if object_type is not None else None
-    if model not in (NetBoxAttachment, NetBoxAttachmentAssignment) or (user := current_user()) is None:
+    if model not in (NetBoxAttachment, NetBoxAttachmentAssignment):
         return
-    if not model.objects.restrict(user, 'view').filter(pk=getattr(instance, fields[1])).exists():
+    if not visible_objects(current_user(), model).filter(pk=getattr(instance, fields[1])).exists():
         raise AbortRequest(NO_SUCH_OBJECT)

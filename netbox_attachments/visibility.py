@@ -16,10 +16,14 @@ def current_user():
     return getattr(request, 'user', None) if request is not None else None
 
 
+def visible_to(user, queryset):
+    """What of the queryset the user may view under NetBox's object permissions: all of it outside a request
+    (user None), and for models without object permissions."""
+    return queryset if user is None or not hasattr(queryset, 'restrict') else queryset.restrict(user, 'view')
+
+
 def visible_objects(user, model):
-    """The model's objects the user may view under NetBox's object permissions (all, for models without them)."""
-    queryset = model._default_manager.all()
-    return queryset.restrict(user, 'view') if hasattr(queryset, 'restrict') else queryset
+    return visible_to(user, model._default_manager.all())
 
 
 def is_restricted(queryset):
