@@ -132,6 +132,13 @@ class NetBoxAttachment(PrimaryModel):
             self._visible_assignments = list(visible_to(current_user(), self.assignments.select_related('object_type')))
         return self._visible_assignments
 
+    @property
+    def attachment_assignments(self):
+        """Read-only alias of `assignments` under the related name of netbox-attachments 12.x, for their export
+        templates and custom links (`object.attachment_assignments.all()`). Like every new way to read links, it
+        holds only those the current request's user may view (all of them outside a request)."""
+        return visible_to(current_user(), self.assignments.all())
+
     def save(self, *args, **kwargs):
         # An uncommitted file is a new upload (on create, or replacing the current file on edit).
         new_upload = bool(self.file) and not self.file._committed
