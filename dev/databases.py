@@ -33,13 +33,13 @@ def plugin_stamp():
     return f'{TEMPLATE_STAMP}; plugin migrations {digest.hexdigest()[:16]}'
 
 
-def connect():
+def connect(dbname='postgres'):
     return psycopg.connect(
         host=os.environ.get('NETBOX_DB_HOST', '127.0.0.1'),
         port=os.environ.get('NETBOX_DB_PORT', '5432'),
         user=os.environ.get('NETBOX_DB_USER', 'postgres'),
         password=os.environ.get('NETBOX_DB_PASSWORD', ''),
-        dbname='postgres',
+        dbname=dbname,
         autocommit=True,
     )
 

@@ -93,8 +93,8 @@ def databases_module():
     return module
 
 
-def recreate_database(env, base=None):
-    """Make the database again, migrated with the plugin and holding only the demo data.
+def recreate_database(env, base=None, demo_data=True):
+    """Make the database again, migrated with the plugin and holding only the demo data (or `base`'s data alone).
 
     `netbox migrate` costs about 10 s even when there is nothing to apply, so it runs only when the plugin's
     migrations change, into `base` (default `<name>_base`, made by dev/databases.py); each run copies that base in
@@ -109,7 +109,7 @@ def recreate_database(env, base=None):
     with databases.connect() as conn:
         # Held until this connection closes: the base is checked, made and copied by one server at a time.
         conn.execute('SELECT pg_advisory_lock(hashtext(%s))', (f'live_server {base}',))
-        if databases.comment_of(conn, base) != ready:
+        if demo_data and databases.comment_of(conn, base) != ready:  # without demo data, base is used as it is
             subprocess.run(
                 [sys.executable, 'dev/databases.py', 'demo'],
                 env={**env, 'NETBOX_DB_NAME': base},
@@ -124,7 +124,8 @@ def recreate_database(env, base=None):
                 psycopg.sql.Identifier(name), psycopg.sql.Identifier(base)
             )
         )
-    subprocess.run([sys.executable, 'dev/demo_data.py'], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    if demo_data:
+        subprocess.run([sys.executable, 'dev/demo_data.py'], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
 
 
 def collect_static(env):
@@ -201,12 +202,14 @@ def live_server(
     server='gunicorn',
     base=None,
     fresh_media=False,
+    demo_data=True,
 ):
     """Yield a LiveServer for a fresh copy of `db_name` with the demo data, storing files in `media_root`.
 
     One sync worker by default: requests are served one at a time, and a benchmark measures that one process.
     `timeout` is gunicorn's worker timeout (a 1 GiB upload takes longer than its default 30 s). `fresh_media`
-    empties `media_root` first, so that it holds only the new database's files.
+    empties `media_root` first, so that it holds only the new database's files. `base` with `demo_data=False`
+    serves a copy of a database exactly as it is (e.g. one switched from another plugin).
     """
     # A browser needs static files; runserver's own NETBOX_ROOT, beside the media folder, holds them.
     netbox_root = Path(media_root).parent / 'netbox-root' if server == 'runserver' else None
@@ -216,7 +219,7 @@ def live_server(
     if fresh_media:
         shutil.rmtree(media_root, ignore_errors=True)
     Path(media_root).mkdir(parents=True, exist_ok=True)
-    recreate_database(env, base)
+    recreate_database(env, base, demo_data)
     port = port or free_port()
     url = f'http://127.0.0.1:{port}'
     log_path = Path(log) if log else Path(media_root).parent / f'{server}-{port}.log'

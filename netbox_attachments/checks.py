@@ -1,8 +1,15 @@
-"""System checks for PLUGINS_CONFIG['netbox_attachments']: a wrong value is reported at startup, never ignored."""
+"""System checks: a wrong value in PLUGINS_CONFIG['netbox_attachments'] is reported at startup, never ignored, and
+so is a database whose state of this app `netbox migrate` cannot bring forward (run before migrate applies anything).
+"""
+
+from contextlib import suppress
+from importlib.metadata import PackageNotFoundError, distribution
 
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError, connections
+from django.db.migrations.loader import MigrationLoader
 
 from .scope import DISPLAY_MODES, PLUGIN, SCOPES
 from .signed_links import MAX_LIFETIME
@@ -92,3 +99,103 @@ def check_plugin_settings(app_configs=None, **kwargs):
                 warning('inline_content_types', f'{item!r} can carry scripts; a download is safer.', 'W005')
 
     return problems
+
+
+APP = 'netbox_attachments'
+THEIR_DISTRIBUTION = 'netbox-attachments'
+THEIR_LAST_SUPPORTED = 'netbox-attachments 12.0.0 (its migration 0013)'
+
+
+def _installed(name):
+    try:
+        distribution(name)
+    except PackageNotFoundError:
+        return False
+    return True
+
+
+@register(Tags.database)
+def check_migration_history(app_configs=None, databases=None, **kwargs):
+    """The state of this app's migrations in each database: errors for what migrate would get wrong or not see.
+
+    Django ignores recorded migration names it does not know; a database of another plugin with this app label
+    (netbox-attachments, which this plugin's history continues up to its 12.x) would otherwise look migrated.
+    """
+    problems = []
+    if _installed(THEIR_DISTRIBUTION):
+        problems.append(
+            Error(
+                f'The {THEIR_DISTRIBUTION} package is installed beside this plugin; both install the Python package '
+                f'{APP}, so their files replace each other.',
+                hint=f'pip uninstall {THEIR_DISTRIBUTION}, then reinstall this plugin: pip install --force-reinstall '
+                f'--no-deps netbox-attachments-ng',
+                id='netbox_attachments.E010',
+            )
+        )
+    for alias in databases or ():
+        # No database yet or no access: Django's own checks and migrate report that.
+        with suppress(DatabaseError):
+            problems += _database_problems(connections[alias])
+    return problems
+
+
+def _database_problems(connection):
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    ours = {name for app, name in loader.graph.nodes if app == APP}
+    recorded = {name for app, name in loader.applied_migrations if app == APP}
+    problems = []
+    if unknown := sorted(recorded - ours):
+        problems.append(
+            Error(
+                f'Database {connection.alias!r} records migrations of the app {APP} that this plugin does not have: '
+                f'{", ".join(unknown)}. They come from a newer release of netbox-attachments or another plugin '
+                f'with this app label; this plugin continues the history of {THEIR_LAST_SUPPORTED}.',
+                hint=f'Go back to the plugin that made them, or restore the backup taken before it; to switch, '
+                f'first install {THEIR_LAST_SUPPORTED} and migrate its app back to 0013 '
+                f'(netbox migrate {APP} 0013).',
+                id='netbox_attachments.E011',
+            )
+        )
+    table = apps.get_model(APP, 'NetBoxAttachment')._meta.db_table
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+        columns = (
+            {column.name for column in connection.introspection.get_table_description(cursor, table)}
+            if table in tables
+            else set()
+        )
+    if (recorded and table not in tables) or ('0014_schema_of_this_plugin' in recorded and 'sha256' not in columns):
+        problems.append(
+            Error(
+                f'Database {connection.alias!r} records migrations of {APP} that its tables do not match (table '
+                f'{table} {"lacks the sha256 column" if table in tables else "is missing"}).',
+                hint='The migration records were changed by hand (migrate --fake) or a backup was restored '
+                'partly; restore a consistent backup.',
+                id='netbox_attachments.E012',
+            )
+        )
+    elif pending := sorted(ours - recorded):
+        problems.append(
+            Warning(
+                f'Database {connection.alias!r} has {len(pending)} migrations of {APP} still to apply; pages and '
+                f'the API of this plugin fail until then.',
+                hint='Run: netbox migrate',
+                id='netbox_attachments.W006',
+            )
+        )
+    elif _backfill_pending(connection):
+        problems.append(
+            Warning(
+                f'Some attachments in database {connection.alias!r} have no checksum yet (records adopted from '
+                f'netbox-attachments): they download without an ETag.',
+                hint='Run: netbox backfill_attachments',
+                id='netbox_attachments.W007',
+            )
+        )
+    return problems
+
+
+def _backfill_pending(connection):
+    from .backfill import pending
+
+    return pending().using(connection.alias).exists()

@@ -78,7 +78,8 @@ def serve_attachment(request, attachment):
         request,
         attachment.file,
         filename=attachment.download_name,
-        content_type=attachment.content_type,
+        # Records adopted from netbox-attachments get their content type from the backfill; until then, the name.
+        content_type=attachment.content_type or guess_content_type(attachment.file.name),
         etag=attachment.sha256 or None,
         last_modified=attachment.last_updated,
     )

@@ -1,0 +1,95 @@
+# Runs on every database, whichever history it comes from (it is not a HistoryStep): a database of
+# netbox-attachments never had the one-record-per-file rule, nor had one made by this plugin before that rule.
+
+from django.db import migrations, models
+
+UNIQUE_FILE = 'netbox_attachments_unique_file'
+ATTACHMENT_MODELS = ('netboxattachment', 'netboxattachmentassignment')
+# netbox-attachments named an attachment's links `attachment_assignments`; this plugin names them `assignments`.
+THEIR_LINKS, OUR_LINKS = 'attachment_assignments', 'assignments'
+
+
+def unique_file_constraint():
+    return models.UniqueConstraint(
+        condition=~models.Q(file=''),
+        fields=('file',),
+        name=UNIQUE_FILE,
+        violation_error_message='Another attachment already uses this file.',
+    )
+
+
+def add_unique_file(apps, schema_editor):
+    attachment = apps.get_model('netbox_attachments', 'NetBoxAttachment')
+    with schema_editor.connection.cursor() as cursor:
+        constraints = schema_editor.connection.introspection.get_constraints(cursor, attachment._meta.db_table)
+    if UNIQUE_FILE in constraints:  # made by this plugin's earlier 0001_initial
+        return
+    shared = (
+        attachment.objects.exclude(file='')
+        .values('file')
+        .annotate(records=models.Count('pk'))
+        .filter(records__gt=1)
+        .order_by('file')
+        .values_list('file', flat=True)[:20]
+    )
+    problems = []
+    for name in shared:
+        ids = attachment.objects.filter(file=name).order_by('pk').values_list('pk', flat=True)
+        problems.append(f'{name!r} (attachments {", ".join(map(str, ids))})')
+    if problems:
+        raise RuntimeError(
+            'Several attachments name the same file, which this plugin does not allow: deleting one of them would '
+            'delete the file of the others. Give each of them its own copy of the file (upload it again) or delete '
+            'the extra attachments, then run `netbox migrate` again. Shared files: ' + '; '.join(problems)
+        )
+    schema_editor.add_constraint(attachment, unique_file_constraint())
+
+
+def remove_unique_file(apps, schema_editor):
+    attachment = apps.get_model('netbox_attachments', 'NetBoxAttachment')
+    schema_editor.remove_constraint(attachment, unique_file_constraint())
+
+
+def rename_lookups(constraints, old, new):
+    """The constraints of an object permission (a dict or a list of dicts) with the lookup part `old` renamed."""
+    if isinstance(constraints, list):
+        return [rename_lookups(item, old, new) for item in constraints]
+    if isinstance(constraints, dict):
+        return {
+            '__'.join(new if part == old else part for part in key.split('__')): value
+            for key, value in constraints.items()
+        }
+    return constraints
+
+
+def rewrite_permission_lookups(old, new):
+    def rewrite(apps, schema_editor):
+        permissions = (
+            apps.get_model('users', 'ObjectPermission')
+            .objects.filter(object_types__app_label='netbox_attachments', object_types__model__in=ATTACHMENT_MODELS)
+            .distinct()
+        )
+        for permission in permissions.exclude(constraints__isnull=True):
+            renamed = rename_lookups(permission.constraints, old, new)
+            if renamed != permission.constraints:
+                permission.constraints = renamed
+                permission.save(update_fields=['constraints'])
+
+    return rewrite
+
+
+class Migration(migrations.Migration):
+    dependencies = [('netbox_attachments', '0014_schema_of_this_plugin')]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(add_unique_file, reverse_code=remove_unique_file)],
+            state_operations=[
+                migrations.AddConstraint(model_name='netboxattachment', constraint=unique_file_constraint())
+            ],
+        ),
+        migrations.RunPython(
+            rewrite_permission_lookups(THEIR_LINKS, OUR_LINKS),
+            reverse_code=rewrite_permission_lookups(OUR_LINKS, THEIR_LINKS),
+        ),
+    ]

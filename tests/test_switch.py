@@ -1,0 +1,154 @@
+"""Switching in place (issue 13): every database this app can meet migrates forward with `netbox migrate` alone.
+
+A database of netbox-attachments at the end of its history (12.x), or at an earlier state that runs on NetBox 4.7,
+and a database made by this plugin's own earlier `0001_initial`, each become exactly the schema a fresh database
+gets, keeping every record, link and file. What cannot be brought forward is refused before anything is changed.
+
+These tests use no in-process database: each works on a database of its own, copied from the template (NetBox
+migrated without the plugin, dev/databases.py), and runs `netbox migrate` and the servers as an administrator would.
+The databases of netbox-attachments are written by that plugin's own code from PyPI (dev/peer_plugin.py).
+"""
+
+import subprocess
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from dev.live_server import BIN, REPO, databases_module, server_env
+
+databases = databases_module()
+TABLES = ('netbox_attachments_netboxattachment', 'netbox_attachments_netboxattachmentassignment')
+OUR_EARLIER_0001 = Path(__file__).parent / 'data' / '0001_initial_before_issue_13.sql'
+UNIQUE_FILE_INDEX = 'CREATE UNIQUE INDEX "netbox_attachments_unique_file"'
+
+
+def copy_of_template(name):
+    with databases.connect() as conn:
+        databases.ensure_template(conn)
+        databases.drop(conn, name)
+        conn.execute(
+            psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
+                psycopg.sql.Identifier(name), psycopg.sql.Identifier(databases.TEMPLATE)
+            )
+        )
+    return name
+
+
+def drop(name):
+    with databases.connect() as conn:
+        databases.drop(conn, name)
+
+
+def netbox(db_name, media_root, *args, check=True):
+    """A netbox command against db_name, as an administrator runs it; its output (stdout and stderr together)."""
+    process = subprocess.run(
+        [str(BIN / 'netbox'), *args],
+        env=server_env(db_name, media_root, redis_dbs=(6, 7)),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    output = process.stdout + process.stderr
+    if check:
+        assert process.returncode == 0, output
+    return process.returncode, output
+
+
+def schema_of(db_name):
+    """Columns, constraints and indexes of the plugin's tables, in a form two databases can be compared in."""
+    with databases.connect(db_name) as conn:
+        columns = conn.execute(
+            'SELECT table_name, column_name, data_type, character_maximum_length, is_nullable '
+            'FROM information_schema.columns WHERE table_name = ANY(%s) ORDER BY 1, 2',
+            [list(TABLES)],
+        ).fetchall()
+        constraints = conn.execute(
+            'SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint '
+            'WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1, 2',
+            [list(TABLES)],
+        ).fetchall()
+        indexes = conn.execute(
+            'SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1, 2',
+            [list(TABLES)],
+        ).fetchall()
+    return {'columns': columns, 'constraints': constraints, 'indexes': indexes}
+
+
+def recorded_migrations(db_name):
+    with databases.connect(db_name) as conn:
+        rows = conn.execute("SELECT name FROM django_migrations WHERE app = 'netbox_attachments' ORDER BY name")
+        return [name for (name,) in rows]
+
+
+def our_migrations():
+    return sorted(p.stem for p in (REPO / 'netbox_attachments' / 'migrations').glob('0*.py'))
+
+
+@pytest.fixture(scope='module')
+def fresh_schema(tmp_path_factory):
+    """The schema `netbox migrate` gives a database that never had the plugin: what every switch must reach."""
+    name = copy_of_template('nba_switch_fresh')
+    try:
+        netbox(name, tmp_path_factory.mktemp('fresh'), 'migrate', '--no-input')
+        assert recorded_migrations(name) == our_migrations()
+        yield schema_of(name)
+    finally:
+        drop(name)
+
+
+def test_the_fresh_schema_is_the_one_of_the_models(fresh_schema):
+    """The reference the other tests compare with: the models' constraints and indexes, by name."""
+    names = {name for _, name, _ in fresh_schema['constraints']} | {name for _, name, _ in fresh_schema['indexes']}
+    assert {'netbox_attachments_unique_file', 'netbox_attachments_unique_assignment', 'netbox_atta_object_idx'} <= names
+    assert not {'unique_attachment_assignment', 'nba_assign_obj_type_id_idx'} & names
+
+
+# --- A database made by this plugin's earlier 0001_initial ------------------------------------------------------
+
+
+def make_our_earlier_database(name, media_root, *, unique_file_index):
+    """A copy of the template with the tables of our earlier 0001_initial and a few records with their files."""
+    copy_of_template(name)
+    sql = OUR_EARLIER_0001.read_text()
+    if not unique_file_index:  # the 0001 of before issue 12
+        sql = '\n'.join(line for line in sql.splitlines() if not line.startswith(UNIQUE_FILE_INDEX))
+    folder = Path(media_root) / 'netbox-attachments'
+    folder.mkdir(parents=True, exist_ok=True)
+    with databases.connect(name) as conn:
+        conn.execute(sql)
+        site_type = conn.execute(
+            "SELECT id FROM django_content_type WHERE app_label = 'dcim' AND model = 'site'"
+        ).fetchone()[0]
+        for pk, (filename, content) in enumerate([('manual.pdf', b'%PDF-1.4 manual'), ('plan.png', b'\x89PNG')], 1):
+            (folder / filename).write_bytes(content)
+            conn.execute(
+                'INSERT INTO netbox_attachments_netboxattachment (id, created, last_updated, custom_field_data, '
+                "description, comments, name, file, size, content_type, sha256) VALUES (%s, now(), now(), '{}', "
+                "'', '', %s, %s, %s, 'application/octet-stream', repeat('a', 64))",
+                [pk, filename, f'netbox-attachments/{filename}', len(content)],
+            )
+            conn.execute(
+                'INSERT INTO netbox_attachments_netboxattachmentassignment (created, last_updated, custom_field_data, '
+                "object_id, attachment_id, object_type_id) VALUES (now(), now(), '{}', %s, %s, %s)",
+                [pk, pk, site_type],
+            )
+
+
+def rows_of(db_name):
+    with databases.connect(db_name) as conn:
+        return {table: conn.execute(f'SELECT * FROM {table} ORDER BY id').fetchall() for table in TABLES}
+
+
+@pytest.mark.parametrize('unique_file_index', [True, False], ids=['after-issue-12', 'before-issue-12'])
+def test_a_database_of_our_earlier_0001_migrates_to_the_fresh_schema(fresh_schema, tmp_path, unique_file_index):
+    name = 'nba_switch_ours_earlier'
+    make_our_earlier_database(name, tmp_path, unique_file_index=unique_file_index)
+    try:
+        before = rows_of(name)
+        netbox(name, tmp_path, 'migrate', '--no-input')
+        assert recorded_migrations(name) == our_migrations()
+        assert schema_of(name) == fresh_schema
+        assert rows_of(name) == before
+    finally:
+        drop(name)
