@@ -152,3 +152,51 @@ def test_a_database_of_our_earlier_0001_migrates_to_the_fresh_schema(fresh_schem
         assert rows_of(name) == before
     finally:
         drop(name)
+
+
+# --- What cannot be brought forward is refused before anything changes ------------------------------------------
+
+
+def test_migrations_of_a_newer_netbox_attachments_stop_migrate_before_it_changes_anything(tmp_path):
+    name = copy_of_template('nba_switch_unknown')
+    try:
+        with databases.connect(name) as conn:
+            conn.execute(
+                'INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, now())',
+                ['netbox_attachments', '0014_from_12_1'],
+            )
+        code, output = netbox(name, tmp_path, 'migrate', '--no-input', check=False)
+        assert code != 0
+        assert 'netbox_attachments.E011' in output and '0014_from_12_1' in output and '12.0.0' in output
+        assert recorded_migrations(name) == ['0014_from_12_1']
+    finally:
+        drop(name)
+
+
+def insert_attachment(conn, pk, file):
+    conn.execute(
+        'INSERT INTO netbox_attachments_netboxattachment (id, created, last_updated, custom_field_data, file, name, '
+        "comments, description) VALUES (%s, now(), now(), '{}', %s, '', '', '')",
+        [pk, file],
+    )
+
+
+def test_files_shared_by_several_records_stop_the_switch_with_their_ids_until_resolved(tmp_path, fresh_schema):
+    """netbox-attachments let two records name one file; this plugin's rule (deleting a record deletes its file)
+    would then delete another record's file. The switch stops at that step and says which records to resolve."""
+    name = copy_of_template('nba_switch_shared_file')
+    try:
+        netbox(name, tmp_path, 'migrate', '--no-input', 'netbox_attachments', '0013')  # their 12.x schema
+        with databases.connect(name) as conn:
+            for pk, file in [(1, 'netbox-attachments/a.pdf'), (2, 'netbox-attachments/a.pdf'), (3, '')]:
+                insert_attachment(conn, pk, file)
+        code, output = netbox(name, tmp_path, 'migrate', '--no-input', check=False)
+        assert code != 0
+        assert "Shared files: 'netbox-attachments/a.pdf' (attachments 1, 2)" in output
+        assert recorded_migrations(name) == our_migrations()[:-1]  # 0014 is in; 0015 waits
+        with databases.connect(name) as conn:
+            conn.execute('DELETE FROM netbox_attachments_netboxattachment WHERE id = 2')
+        netbox(name, tmp_path, 'migrate', '--no-input')
+        assert schema_of(name) == fresh_schema
+    finally:
+        drop(name)
