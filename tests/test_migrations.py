@@ -44,14 +44,6 @@ def test_records_that_the_tables_contradict_are_an_error():
 
 
 @pytest.mark.django_db
-def test_pending_migrations_are_a_warning_that_says_what_to_run():
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_migrations WHERE app = 'netbox_attachments' AND name LIKE '0015%%'")
-    [problem] = check_migration_history(databases=['default'])
-    assert (problem.id, problem.hint) == ('netbox_attachments.W006', 'Run: netbox migrate')
-
-
-@pytest.mark.django_db
 def test_records_without_a_checksum_are_a_warning_until_the_backfill(media_root):
     attachment = make_attachment()
     assert codes(check_migration_history(databases=['default'])) == []
