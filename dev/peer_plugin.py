@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
@@ -141,6 +142,21 @@ def run_peer(venv, env, *args, capture=False):
     )
 
 
+@contextmanager
+def peer_environment(db_name, media_root):
+    """peer_env() with its configuration folder, for as long as the block runs."""
+    with tempfile.TemporaryDirectory(prefix='nba-peer-config-') as config_dir:
+        shutil.copy(REPO / 'dev' / 'netbox_configuration.py', config_dir)
+        yield peer_env(db_name, Path(media_root).resolve(), config_dir)
+
+
+def run_in_peer(db_name, media_root, code):
+    """Run Python code with Django set up by their plugin's NetBox against db_name; returns what it printed."""
+    prelude = "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'netbox.settings'); django.setup()\n"
+    with peer_environment(db_name, media_root) as env:
+        return run_peer(peer_venv(), env, '-c', prelude + code, capture=True).stdout
+
+
 def other_migrations(conn):
     return set(conn.execute("SELECT app, name FROM django_migrations WHERE app <> 'netbox_attachments'").fetchall())
 
@@ -165,9 +181,7 @@ def make_peer_database(db_name, media_root, state='0013'):
         )
         databases.set_comment(conn, db_name, f'netbox {netbox_version()}; netbox-attachments {PEER_VERSION} {state}')
     media_root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix='nba-peer-config-') as config_dir:
-        shutil.copy(REPO / 'dev' / 'netbox_configuration.py', config_dir)
-        env = peer_env(db_name, media_root, config_dir)
+    with peer_environment(db_name, media_root) as env:
         target = [] if state == '0013' else ['netbox_attachments', next(m for m in PEER_MIGRATIONS if m[:4] == state)]
         run_peer(venv, env, '-m', 'netbox', 'migrate', '--no-input', '-v0', *target)
         if target:

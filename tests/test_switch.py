@@ -10,12 +10,14 @@ The databases of netbox-attachments are written by that plugin's own code from P
 """
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from dev.live_server import BIN, REPO, databases_module, server_env
+from dev.peer_plugin import make_peer_database, run_in_peer
 
 databases = databases_module()
 TABLES = ('netbox_attachments_netboxattachment', 'netbox_attachments_netboxattachmentassignment')
@@ -198,5 +200,166 @@ def test_files_shared_by_several_records_stop_the_switch_with_their_ids_until_re
             conn.execute('DELETE FROM netbox_attachments_netboxattachment WHERE id = 2')
         netbox(name, tmp_path, 'migrate', '--no-input')
         assert schema_of(name) == fresh_schema
+    finally:
+        drop(name)
+
+
+# --- A database of netbox-attachments 12.x, written by its own code ----------------------------------------------
+
+# What must come through the switch unchanged, as rows: (label, query). Sizes are compared apart (the backfill
+# fills those that are null), and permission constraints too (their related name is renamed).
+KEPT = {
+    'attachments': 'SELECT id, created, last_updated, custom_field_data, name, description, comments, file, owner_id '
+    'FROM netbox_attachments_netboxattachment ORDER BY id',
+    'assignments': 'SELECT * FROM netbox_attachments_netboxattachmentassignment ORDER BY id',
+    'content types': "SELECT id, model FROM django_content_type WHERE app_label = 'netbox_attachments' ORDER BY id",
+    'tags': 'SELECT object_id, content_type_id, tag_id FROM extras_taggeditem ORDER BY 1, 2, 3',
+    'journal entries': 'SELECT id, assigned_object_type_id, assigned_object_id, kind, comments '
+    'FROM extras_journalentry ORDER BY id',
+    'change log': 'SELECT id, changed_object_type_id, changed_object_id, action, object_repr, request_id, '
+    'postchange_data FROM core_objectchange ORDER BY id',
+    'permissions': 'SELECT p.id, p.name, p.actions, array_agg(t.contenttype_id ORDER BY t.contenttype_id) '
+    'FROM users_objectpermission p JOIN users_objectpermission_object_types t ON t.objectpermission_id = p.id '
+    'GROUP BY p.id ORDER BY p.id',
+    'saved filters': 'SELECT f.id, f.name, f.parameters, array_agg(t.contenttype_id) FROM extras_savedfilter f '
+    'JOIN extras_savedfilter_object_types t ON t.savedfilter_id = f.id GROUP BY f.id ORDER BY f.id',
+    'bookmarks': 'SELECT id, object_type_id, object_id, user_id FROM extras_bookmark ORDER BY id',
+    'subscriptions': 'SELECT id, object_type_id, object_id, user_id FROM extras_subscription ORDER BY id',
+    'event rules': 'SELECT r.id, r.name, array_agg(t.contenttype_id ORDER BY t.contenttype_id) FROM extras_eventrule r '
+    'JOIN extras_eventrule_object_types t ON t.eventrule_id = r.id GROUP BY r.id ORDER BY r.id',
+    'custom fields': 'SELECT customfield_id, contenttype_id FROM extras_customfield_object_types ORDER BY 1, 2',
+}
+
+
+def kept_rows(db_name):
+    with databases.connect(db_name) as conn:
+        return {label: conn.execute(query).fetchall() for label, query in KEPT.items()}
+
+
+def constraints_of_permissions(db_name):
+    with databases.connect(db_name) as conn:
+        return dict(conn.execute('SELECT id, constraints FROM users_objectpermission ORDER BY id').fetchall())
+
+
+def attachment_details(db_name):
+    with databases.connect(db_name) as conn:
+        rows = conn.execute('SELECT id, size, sha256, content_type FROM netbox_attachments_netboxattachment')
+        return {pk: (size, sha256, content_type) for pk, size, sha256, content_type in rows}
+
+
+def links_of(db_name):
+    """{attachment id: sorted [(object type label, object id)]} from the assignment table."""
+    with databases.connect(db_name) as conn:
+        rows = conn.execute(
+            "SELECT a.attachment_id, ct.app_label || '.' || ct.model, a.object_id "
+            'FROM netbox_attachments_netboxattachmentassignment a JOIN django_content_type ct '
+            'ON ct.id = a.object_type_id ORDER BY 1, 2, 3'
+        ).fetchall()
+    links = {}
+    for pk, label, object_id in rows:
+        links.setdefault(pk, []).append((label, object_id))
+    return links
+
+
+def links_in(manifest):
+    return {
+        a['id']: sorted((link['object_type'], link['object_id']) for link in a['links'])
+        for a in manifest['attachments']
+        if a['links']
+    }
+
+
+@dataclass
+class Switched:
+    name: str
+    media_root: Path
+    manifest: dict
+    their_schema: dict
+    before: dict  # kept_rows() as their plugin left them
+    constraints_before: dict
+    migrate_output: str
+    check_before_backfill: str
+    backfill_output: str
+
+
+@pytest.fixture(scope='module')
+def switched(tmp_path_factory, fresh_schema):
+    """A database of netbox-attachments 12.0.0 with its data, switched as the README says: migrate, then backfill."""
+    name, media_root = 'nba_peer_switch', tmp_path_factory.mktemp('peer') / 'media'
+    try:
+        manifest = make_peer_database(name, media_root)
+        their_schema, before, constraints = schema_of(name), kept_rows(name), constraints_of_permissions(name)
+        _, migrate_output = netbox(name, media_root, 'migrate', '--no-input')
+        _, check_output = netbox(name, media_root, 'check', '--database', 'default')
+        _, backfill_output = netbox(name, media_root, 'backfill_attachments')
+        yield Switched(
+            name, media_root, manifest, their_schema, before, constraints, migrate_output, check_output, backfill_output
+        )
+    finally:
+        drop(name)
+
+
+def test_their_12x_database_gets_the_fresh_schema_and_keeps_every_row(switched, fresh_schema):
+    assert 'Applying netbox_attachments.0014_schema_of_this_plugin... OK' in switched.migrate_output
+    assert recorded_migrations(switched.name) == our_migrations()
+    assert schema_of(switched.name) == fresh_schema
+    assert kept_rows(switched.name) == switched.before
+    assert {a['id'] for a in switched.manifest['attachments']} == {row[0] for row in switched.before['attachments']}
+    assert links_of(switched.name) == links_in(switched.manifest)
+
+
+def test_their_related_name_in_permission_constraints_becomes_ours(switched):
+    theirs = switched.constraints_before
+    assert {'attachment_assignments__object_type__model': 'device'} in theirs.values()
+    ours = {pk: constraints for pk, constraints in theirs.items()}
+    for pk, constraints in theirs.items():
+        if 'attachment_assignments__object_type__model' in (constraints or {}):
+            ours[pk] = {'assignments__object_type__model': 'device'}
+    assert constraints_of_permissions(switched.name) == ours
+
+
+def test_the_backfill_fills_checksum_content_type_and_missing_sizes(switched):
+    assert 'netbox_attachments.W007' in switched.check_before_backfill
+    assert f'Filled in {len(switched.manifest["attachments"])} of ' in switched.backfill_output
+    details = attachment_details(switched.name)
+    for attachment in switched.manifest['attachments']:
+        size, sha256, content_type = details[attachment['id']]
+        assert (size, sha256) == (attachment['bytes'], attachment['sha256']), attachment['key']
+        assert content_type, attachment['key']
+    assert None in [a['size'] for a in switched.manifest['attachments']]  # their data had a size to fill in
+    _, output = netbox(switched.name, switched.media_root, 'check', '--database', 'default')
+    assert 'netbox_attachments.' not in output
+
+
+def test_going_back_to_their_plugin_restores_their_schema_and_their_code_reads_every_record(switched):
+    name = 'nba_peer_switch_back'
+    with databases.connect() as conn:
+        databases.drop(conn, name)
+        conn.execute(
+            psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
+                psycopg.sql.Identifier(name), psycopg.sql.Identifier(switched.name)
+            )
+        )
+    try:
+        netbox(name, switched.media_root, 'migrate', '--no-input', 'netbox_attachments', '0013')
+        assert schema_of(name) == switched.their_schema
+        assert constraints_of_permissions(name) == switched.constraints_before
+        read = run_in_peer(
+            name,
+            switched.media_root,
+            'from netbox_attachments.models import NetBoxAttachment as A\n'
+            'print(sorted((a.pk, a.file.name, a.attachment_assignments.count()) for a in A.objects.all()))',
+        )
+        expected = sorted((a['id'], a['file'], len(a['links'])) for a in switched.manifest['attachments'])
+        assert read.strip() == str(expected)
+    finally:
+        drop(name)
+
+
+def test_our_replay_of_their_history_gives_their_schema(switched, tmp_path):
+    name = copy_of_template('nba_switch_replay')
+    try:
+        netbox(name, tmp_path, 'migrate', '--no-input', 'netbox_attachments', '0013')
+        assert schema_of(name) == switched.their_schema
     finally:
         drop(name)
