@@ -32,9 +32,10 @@ class MediaGuardMiddleware:
     """Applies the download rule to NetBox's /media/ view.
 
     NetBox checks object permissions only for its own upload folders and serves any other file to any logged-in
-    user. This serves an attachment's file only to a user who may view the attachment; everyone else gets 404, as
-    for a file that does not exist. It looks at the request after URL resolution (process_view), so it judges the
-    path that is actually served, whatever the request's script prefix or spelling.
+    user. This serves an attachment's file only to a user who may view the attachment, with the response of the
+    API's download (headers, ranges, ETag); everyone else gets 404, as for a file that does not exist. It looks at
+    the request after URL resolution (process_view), so it judges the path that is actually served, whatever the
+    request's script prefix or spelling.
 
     The user is found as NetBox's media view finds it: the session, else an API token (v1 or v2), so a script that
     may download an attachment through the API may fetch its /media/ URL with the same token.
@@ -55,6 +56,7 @@ class MediaGuardMiddleware:
         # Case-insensitively: a media volume that ignores case (SMB, some bind mounts) serves the folder under any.
         folder = path.split('/', 1)[0].casefold()
         if folder == UPLOAD_FOLDER.casefold():
+            from .downloads import serve_attachment
             from .models import NetBoxAttachment
 
             user = request.user
@@ -66,8 +68,12 @@ class MediaGuardMiddleware:
                     user = (TokenAuthentication().authenticate(request) or (user,))[0]
                 except AuthenticationFailed:
                     return HttpResponseForbidden('Invalid token')
-            if not NetBoxAttachment.objects.restrict(user, 'view').filter(file=path).exists():
+            attachment = NetBoxAttachment.objects.restrict(user, 'view').filter(file=path).first()
+            if attachment is None:
                 raise Http404
+            # Served as the API serves it, not by NetBox's MediaView: Django's static serve would send a .gz file
+            # with Content-Encoding: gzip (clients then unpack it) and without our safety headers.
+            return serve_attachment(request, attachment)
         return None
 
 

@@ -90,6 +90,20 @@ def test_media_urls_of_attachments_need_view_permission_on_the_attachment(client
     assert client.get('/media/netbox-attachments/').status_code == 404
 
 
+def test_media_urls_answer_as_the_api_download_does(admin_client):
+    """NetBox's media view would send a .gz file with Content-Encoding: gzip, so that clients unpack it and save
+    other bytes than the stored ones (seen with a file of netbox-attachments), and without the safety headers."""
+    archive = make_attachment(name='configs.tar.gz', filename='configs.tar.gz', content=b'not unpacked by anyone')
+    media = admin_client.get(f'/media/{archive.file.name}')
+    download = admin_client.get(f'/api/plugins/netbox-attachments/netbox-attachments/{archive.pk}/download/')
+    assert 'Content-Encoding' not in media
+    assert read(media) == read(download) == b'not unpacked by anyone'
+    for header in ('Content-Type', 'Content-Disposition', 'ETag', 'X-Content-Type-Options', 'Content-Security-Policy'):
+        assert media[header] == download[header], header
+    ranged = admin_client.get(f'/media/{archive.file.name}', HTTP_RANGE='bytes=0-2')
+    assert (ranged.status_code, read(ranged)) == (206, b'not')
+
+
 def test_a_missing_and_a_hidden_file_read_the_same(client, secret):
     login(client, 'dcim.view_site')
     hidden = client.get(f'/media/{secret.file.name}')
