@@ -9,19 +9,23 @@ migrated without the plugin, dev/databases.py), and runs `netbox migrate` and th
 The databases of netbox-attachments are written by that plugin's own code from PyPI (dev/peer_plugin.py).
 """
 
+import hashlib
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 
-from dev.live_server import BIN, REPO, databases_module, server_env
+from dev.live_server import BIN, REPO, databases_module, live_server, server_env
 from dev.peer_plugin import make_peer_database, run_in_peer
 
 databases = databases_module()
 TABLES = ('netbox_attachments_netboxattachment', 'netbox_attachments_netboxattachmentassignment')
 OUR_EARLIER_0001 = Path(__file__).parent / 'data' / '0001_initial_before_issue_13.sql'
+API = '/api/plugins/netbox-attachments/netbox-attachments/'
+TIMEOUT = 30
 UNIQUE_FILE_INDEX = 'CREATE UNIQUE INDEX "netbox_attachments_unique_file"'
 
 
@@ -363,3 +367,88 @@ def test_our_replay_of_their_history_gives_their_schema(switched, tmp_path):
         assert schema_of(name) == switched.their_schema
     finally:
         drop(name)
+
+
+@pytest.mark.parametrize('state', ['0011', '0007'])
+def test_an_earlier_state_of_their_history_migrates_too(state, tmp_path, fresh_schema):
+    """Their 11.0.x stopped at 0011, their 5.x-10.x at 0007 (links were columns of the attachment then): a NetBox
+    upgraded to 4.7 with their plugin disabled holds such a database."""
+    name, media_root = f'nba_peer_state_{state}', tmp_path / 'media'
+    try:
+        manifest = make_peer_database(name, media_root, state)
+        query = 'SELECT id, name, description, file FROM netbox_attachments_netboxattachment ORDER BY id'
+        with databases.connect(name) as conn:
+            before = conn.execute(query).fetchall()
+        netbox(name, media_root, 'migrate', '--no-input')
+        netbox(name, media_root, 'backfill_attachments')
+        assert schema_of(name) == fresh_schema
+        with databases.connect(name) as conn:
+            assert conn.execute(query).fetchall() == before
+        assert links_of(name) == links_in(manifest)
+        details = attachment_details(name)
+        assert {a['id']: (a['bytes'], a['sha256']) for a in manifest['attachments']} == {
+            pk: (size, sha256) for pk, (size, sha256, _) in details.items()
+        }
+    finally:
+        drop(name)
+
+
+# --- The switched database served: downloads, permissions, scripts ---------------------------------------------
+
+
+@pytest.fixture(scope='module')
+def served(switched):
+    """The switched database (a copy) on a real gunicorn server, with a superuser and their viewer's API tokens."""
+    with live_server(
+        'nba_switch_live', switched.media_root, base=switched.name, demo_data=False, redis_dbs=(6, 7)
+    ) as server:
+        server.run_python(
+            'from users.models import User\n'
+            "User.objects.create_superuser('switch-admin', 'admin@example.com', 'switch-admin')\n"
+            "viewer = User.objects.get(username='peer-viewer')\n"
+            "viewer.set_password('peer-viewer')\n"
+            'viewer.save()\n'
+        )
+        server.tokens = {user: bearer_token(server, user) for user in ('switch-admin', 'peer-viewer')}
+        yield server
+
+
+def bearer_token(server, username):
+    response = requests.post(
+        f'{server.url}/api/users/tokens/provision/',
+        json={'username': username, 'password': username, 'version': 2},
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 201, response.text
+    token = response.json()
+    return f'Bearer nbt_{token["key"]}.{token["token"]}'
+
+
+def get(server, path, user, **kwargs):
+    return requests.get(
+        f'{server.url}{path}', headers={'Authorization': server.tokens[user]}, timeout=TIMEOUT, **kwargs
+    )
+
+
+def test_every_file_of_theirs_downloads_byte_exact_through_our_api_and_media(served, switched):
+    for attachment in switched.manifest['attachments']:
+        response = get(served, f'{API}{attachment["id"]}/download/', 'switch-admin')
+        assert response.status_code == 200, (attachment['key'], response.text)
+        assert hashlib.sha256(response.content).hexdigest() == attachment['sha256'], attachment['key']
+        assert response.headers['ETag'] == f'"{attachment["sha256"]}"'
+        media = get(served, f'/media/{attachment["file"]}', 'switch-admin')
+        assert (media.status_code, media.content) == (200, response.content), attachment['key']
+
+
+def test_their_constrained_permission_shows_the_same_attachments_and_files(served, switched):
+    """The viewer may view attachments linked to a device, by their constraint `attachment_assignments__...`,
+    which the switch renamed: he sees exactly what he saw before, and no other file by any of these URLs."""
+    listed = get(served, API, 'peer-viewer', params={'limit': 100}).json()
+    visible = set(switched.manifest['constraint_matches'])
+    assert {row['id'] for row in listed['results']} == visible
+    hidden = [a for a in switched.manifest['attachments'] if a['id'] not in visible]
+    assert hidden
+    for attachment in switched.manifest['attachments']:
+        expected = 200 if attachment['id'] in visible else 404
+        assert get(served, f'{API}{attachment["id"]}/download/', 'peer-viewer').status_code == expected
+        assert get(served, f'/media/{attachment["file"]}', 'peer-viewer').status_code == expected, attachment['key']
