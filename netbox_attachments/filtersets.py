@@ -153,10 +153,10 @@ class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
 
 @register_filterset
 class NetBoxAttachmentAssignmentFilterSet(NetBoxModelFilterSet):
-    attachment_id = django_filters.ModelMultipleChoiceFilter(
-        queryset=NetBoxAttachment.objects.all(),
-        label=_('Attachment (ID)'),
-    )
+    # A plain number filter, not NetBox's usual choice filter (which answers 400 for an unknown ID): an ID that does
+    # not exist and one the reader may not view both give an empty list, so the answer does not tell them apart.
+    # netbox-attachments 12.x answered the same, and scripts check that deleting an attachment removed its links.
+    attachment_id = MultiValueNumberFilter(label=_('Attachment (ID)'))
     object_type = MultiValueContentTypeFilter(label=_('Object type (app_label.model)'))
     object_type_id = django_filters.ModelMultipleChoiceFilter(
         queryset=ObjectType.objects.all(),

@@ -385,7 +385,7 @@ def test_brief_and_fields_work_on_both_endpoints(admin_client):
     attachment = make_attachment(name='Plan')
     assignment = link(attachment, make_site())
     [brief] = admin_client.get(f'{ATTACHMENTS}?brief=1').json()['results']
-    assert set(brief) == {'id', 'url', 'display', 'name', 'description', 'filename', 'size', 'download_url'}
+    assert set(brief) == {'id', 'url', 'display', 'name', 'description', 'file', 'filename', 'size', 'download_url'}
     [chosen] = admin_client.get(f'{ATTACHMENTS}?fields=id,name,assignments').json()['results']
     assert set(chosen) == {'id', 'name', 'assignments'} and chosen['assignments'][0]['id'] == assignment.pk
     [brief] = admin_client.get(f'{ASSIGNMENTS}?brief=1').json()['results']

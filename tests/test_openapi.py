@@ -57,6 +57,14 @@ def test_attachments_carry_their_assignments_and_download_url():
         'object_type',
         'object_id',
         'parent',
+        'tags',
+        'custom_fields',
         'created',
         'last_updated',
     } == set(SCHEMA['components']['schemas'][item]['properties'])
+
+
+def test_brief_attachments_carry_their_file_url():
+    # As in netbox-attachments 12.x: scripts read `file` from brief and nested attachments (issue 13).
+    brief = SCHEMA['components']['schemas']['BriefNetBoxAttachment']
+    assert brief['properties']['file']['format'] == 'uri' and 'file' in brief['required']

@@ -87,3 +87,73 @@ def test_api_list_counts_stay_fixed_for_a_constrained_reader(client):
     few = query_count(client, path)
     add_linked_attachments(12, make_site(), make_device(), make_device())
     assert query_count(client, path) == few
+
+
+def add_custom_fields():
+    """A text and an object custom field on attachments and on assignments: object ones are loaded per page."""
+    from core.models import ObjectType
+    from extras.models import CustomField
+
+    from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
+
+    site_type = ObjectType.objects.get_for_model(make_site())
+    for model in (NetBoxAttachment, NetBoxAttachmentAssignment):
+        prefix = model._meta.model_name
+        for name, fields in (
+            ('text', {'type': 'text'}),
+            ('site', {'type': 'object', 'related_object_type': site_type}),
+        ):
+            custom_field = CustomField.objects.create(name=f'{prefix}_{name}', **fields)
+            custom_field.object_types.set([ObjectType.objects.get_for_model(model)])
+
+
+def fill_custom_fields():
+    from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
+
+    for model in (NetBoxAttachment, NetBoxAttachmentAssignment):
+        prefix = model._meta.model_name
+        for obj in model.objects.filter(custom_field_data={}):
+            obj.custom_field_data = {f'{prefix}_text': f'#{obj.pk}', f'{prefix}_site': make_site().pk}
+            obj.save()
+
+
+@pytest.mark.parametrize(
+    'path',
+    [
+        f'{API}netbox-attachments/?limit=1000',
+        f'{API}netbox-attachment-assignments/?limit=1000',
+        f'{API}netbox-attachments/?limit=1000&fields=id,assignments',
+    ],
+)
+def test_api_lists_with_custom_fields_do_not_grow_with_rows(admin_client, path):
+    add_custom_fields()
+    add_linked_attachments(2, make_site(), make_device())
+    fill_custom_fields()
+    admin_client.get(path)
+    few = query_count(admin_client, path)
+    add_linked_attachments(12, make_site(), make_device(), make_device())
+    fill_custom_fields()
+    response = admin_client.get(path)
+    row = response.json()['results'][0]
+    nested = row['assignments'][0] if 'assignments' in row else row
+    assert nested['custom_fields']['netboxattachmentassignment_site']['id'] and nested['tags']
+    assert query_count(admin_client, path) == few
+
+
+def test_an_attachment_detail_does_not_grow_with_its_links(admin_client):
+    from extras.models import Tag
+
+    add_custom_fields()
+    attachment = make_attachment()
+    path = f'{API}netbox-attachments/{attachment.pk}/'
+    tag = Tag.objects.create(name='Counted', slug='counted')
+    for target in (make_site(), make_device()):
+        link(attachment, target).tags.add(tag)
+    fill_custom_fields()
+    admin_client.get(path)
+    few = query_count(admin_client, path)
+    for _ in range(12):
+        link(attachment, make_device()).tags.add(tag)
+    fill_custom_fields()
+    assert len(admin_client.get(path).json()['assignments']) == 14
+    assert query_count(admin_client, path) == few

@@ -1,13 +1,16 @@
 from collections import defaultdict
+from functools import cached_property
 
 from core.models import ObjectType
 from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from extras.api.customfields import CustomFieldsDataField
+from extras.choices import CustomFieldTypeChoices
 from extras.models import Tag, TaggedItem
 from netbox.api.exceptions import SerializerNotFound
 from netbox.api.fields import ContentTypeField
-from netbox.api.serializers import NetBoxModelSerializer, PrimaryModelSerializer
+from netbox.api.serializers import NestedTagSerializer, NetBoxModelSerializer, PrimaryModelSerializer
 from netbox.api.serializers.fields import NetBoxAPIHyperlinkedIdentityField, NetBoxURLHyperlinkedIdentityField
 from rest_framework import serializers
 from utilities.api import get_serializer_for_model
@@ -65,6 +68,7 @@ def preload_tags(items):
     0.4 ms a row, most of a 1,000-row list's prefetch time); the view sets leave tags out of their list prefetch and
     this fills the same cache instead.
     """
+    items = [item for item in items if 'tags' not in getattr(item, '_prefetched_objects_cache', {})]
     if not items:
         return
     by_object = defaultdict(list)
@@ -81,15 +85,54 @@ def preload_tags(items):
         item._prefetched_objects_cache.setdefault('tags', tags)
 
 
+OBJECT_TYPES = (CustomFieldTypeChoices.TYPE_OBJECT, CustomFieldTypeChoices.TYPE_MULTIOBJECT)
+
+
+def preload_custom_field_objects(context, *groups):
+    """Load the objects that object-type custom fields of these rows point to, with one query per model.
+
+    groups are (serializer, rows) pairs. NetBox's CustomFieldsDataField reads such objects from the context's
+    'cf_object_cache' (filled by NetBox's own list serializer, which PageListSerializer replaces) and, once that
+    cache exists, from nowhere else: so every serializer of the response that shows custom fields is given here.
+    """
+    wanted = defaultdict(set)
+    for serializer, rows in groups:
+        field = serializer.fields.get('custom_fields')
+        if not isinstance(field, CustomFieldsDataField):
+            continue
+        for custom_field in field._get_custom_fields():
+            if custom_field.type in OBJECT_TYPES:
+                model = custom_field.related_object_type.model_class()
+                for row in rows:
+                    value = row.custom_field_data.get(custom_field.name)
+                    if value is not None:
+                        wanted[model].update(value if isinstance(value, list) else [value])
+    if not wanted:
+        return
+    cache = context.setdefault('cf_object_cache', {})
+    for model, pks in wanted.items():
+        missing = {pk for pk in pks if (model, pk) not in cache}
+        for obj in model._default_manager.filter(pk__in=missing) if model is not None and missing else ():
+            cache[(model, obj.pk)] = obj
+
+
 class PageListSerializer(serializers.ListSerializer):
-    """Lists load what their rows need (tags, linked objects) for the whole page at once instead of once per row."""
+    """Lists load what their rows need (tags, custom field objects, linked objects) for the whole page at once
+    instead of once per row."""
 
     def to_representation(self, data):
         items = list(data.all() if hasattr(data, 'all') else data)
-        if 'tags' in self.child.fields:
-            preload_tags(items)
-        resolve_parents([a for item in items for a in self.child.assignments_to_resolve(item)], self.context)
+        self.child.load_rows(items)
         return [self.child.to_representation(item) for item in items]
+
+
+class LoadsRowsMixin:
+    """A serializer whose rows are loaded together (see PageListSerializer); one object alone is a page of one."""
+
+    def to_representation(self, instance):
+        if self.parent is None:  # a detail, create or update response
+            self.load_rows([instance])
+        return super().to_representation(instance)
 
 
 FAST_URL_FIELDS = {NetBoxAPIHyperlinkedIdentityField: APIURLField, NetBoxURLHyperlinkedIdentityField: UIURLField}
@@ -118,11 +161,16 @@ class AttachmentAssignmentSerializer(serializers.ModelSerializer):
     attachment = serializers.PrimaryKeyRelatedField(read_only=True)
     object_type = ContentTypeField(read_only=True)
     parent = serializers.SerializerMethodField()
+    # As the assignment endpoint shows them (and as netbox-attachments 12.x nested them); the attachment's rows
+    # load them for the whole page (load_rows).
+    tags = NestedTagSerializer(many=True, read_only=True)
+    custom_fields = CustomFieldsDataField(source='custom_field_data', read_only=True)
 
     class Meta:
         model = NetBoxAttachmentAssignment
         fields = (
-            'id', 'url', 'display', 'attachment', 'object_type', 'object_id', 'parent', 'created', 'last_updated',
+            'id', 'url', 'display', 'attachment', 'object_type', 'object_id', 'parent', 'tags', 'custom_fields',
+            'created', 'last_updated',
         )  # fmt: skip
         read_only_fields = fields
 
@@ -131,7 +179,7 @@ class AttachmentAssignmentSerializer(serializers.ModelSerializer):
         return brief_parent(assignment, self.context)
 
 
-class NetBoxAttachmentSerializer(PrimaryModelSerializer):
+class NetBoxAttachmentSerializer(LoadsRowsMixin, PrimaryModelSerializer):
     """An attachment: a stored file with its metadata and its links. Created and replaced by multipart upload."""
 
     url = APIURLField()
@@ -156,19 +204,27 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
             'sha256', 'download_url', 'assignments', 'assignment_count', 'comments', 'owner', 'tags', 'custom_fields',
             'created', 'last_updated',
         )  # fmt: skip
-        brief_fields = ('id', 'url', 'display', 'name', 'description', 'filename', 'size', 'download_url')
+        # `file` as in netbox-attachments 12.x, whose scripts read it from brief and nested attachments.
+        brief_fields = ('id', 'url', 'display', 'name', 'description', 'file', 'filename', 'size', 'download_url')
         list_serializer_class = PageListSerializer
 
-    def assignments_to_resolve(self, attachment):
-        return attachment.visible_assignments if 'assignments' in self.fields else ()
+    @cached_property
+    def assignment_serializer(self):
+        # One for all rows: building serializers is the costly part.
+        return AttachmentAssignmentSerializer(context=self.context)
+
+    def load_rows(self, attachments):
+        shown = 'assignments' in self.fields  # else the links were not prefetched: leave them unloaded
+        links = [a for attachment in attachments for a in attachment.visible_assignments] if shown else []
+        if 'tags' in self.fields:
+            preload_tags(attachments)
+        preload_tags(links)
+        preload_custom_field_objects(self.context, (self, attachments), (self.assignment_serializer, links))
+        resolve_parents(links, self.context)
 
     @extend_schema_field(AttachmentAssignmentSerializer(many=True))
     def get_assignments(self, attachment):
-        assignments = attachment.visible_assignments
-        resolve_parents(assignments, self.context)
-        if not hasattr(self, '_assignment_serializer'):  # one for all rows: building serializers is the costly part
-            self._assignment_serializer = AttachmentAssignmentSerializer(context=self.context)
-        return [self._assignment_serializer.to_representation(a) for a in assignments]
+        return [self.assignment_serializer.to_representation(a) for a in attachment.visible_assignments]
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_assignment_count(self, attachment):
@@ -185,7 +241,7 @@ class NetBoxAttachmentSerializer(PrimaryModelSerializer):
 #
 
 
-class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
+class NetBoxAttachmentAssignmentSerializer(LoadsRowsMixin, NetBoxModelSerializer):
     """A link from one attachment to one NetBox object. Deleting it (unlinking) keeps the attachment and its file."""
 
     url = APIURLField()
@@ -206,8 +262,12 @@ class NetBoxAttachmentAssignmentSerializer(NetBoxModelSerializer):
         # still answers races (see the view set).
         validators = []
 
-    def assignments_to_resolve(self, assignment):
-        return (assignment,) if 'parent' in self.fields else ()
+    def load_rows(self, assignments):
+        if 'tags' in self.fields:
+            preload_tags(assignments)
+        preload_custom_field_objects(self.context, (self, assignments))
+        if 'parent' in self.fields:
+            resolve_parents(assignments, self.context)
 
     @PARENT_FIELD
     def get_parent(self, assignment):

@@ -180,6 +180,9 @@ export interface components {
             readonly attachment: number;
             /** Format: date-time */
             readonly created: string | null;
+            readonly custom_fields: {
+                [key: string]: unknown;
+            };
             readonly display: string;
             readonly id: number;
             /** Format: date-time */
@@ -190,6 +193,7 @@ export interface components {
             readonly parent: {
                 [key: string]: unknown;
             } | null;
+            readonly tags: components["schemas"]["NestedTag"][];
             /** Format: uri */
             readonly url: string;
         };
@@ -199,6 +203,11 @@ export interface components {
             readonly display: string;
             /** Format: uri */
             readonly download_url: string;
+            /**
+             * Format: uri
+             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             */
+            file: string;
             readonly filename: string;
             readonly id: number;
             /** @description Defaults to the name of the uploaded file */
@@ -210,6 +219,11 @@ export interface components {
         /** @description An attachment: a stored file with its metadata and its links. Created and replaced by multipart upload. */
         BriefNetBoxAttachmentRequest: {
             description?: string;
+            /**
+             * Format: binary
+             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             */
+            file: string;
             /** @description Defaults to the name of the uploaded file */
             name?: string;
         };
@@ -641,9 +655,13 @@ export interface operations {
     plugins_netbox_attachments_netbox_attachment_assignments_list: {
         parameters: {
             query?: {
-                /** @description Attachment (ID) */
                 attachment_id?: number[];
                 /** @description Attachment (ID) */
+                attachment_id__empty?: boolean;
+                attachment_id__gt?: number[];
+                attachment_id__gte?: number[];
+                attachment_id__lt?: number[];
+                attachment_id__lte?: number[];
                 attachment_id__n?: number[];
                 /** @description Return only brief fields for each object. */
                 brief?: boolean;

@@ -69,6 +69,8 @@ export function createFakeApi(initial: Attachment[] = []) {
       object_type: objectType,
       object_id: objectId,
       parent: { id: objectId, display: `${objectType} ${objectId}`, display_url: `http://netbox.test/${objectId}/` },
+      tags: [],
+      custom_fields: {},
       created: null,
       last_updated: null,
     };
