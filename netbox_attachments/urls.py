@@ -15,4 +15,6 @@ urlpatterns = (
         include(get_model_urls('netbox_attachments', 'netboxattachmentassignment')),
     ),
     path('netbox-attachment-panel/', views.ObjectAttachmentsPanelView.as_view(), name='netboxattachment_panel_list'),
+    # netbox-attachments 12.x's "Link existing" page, under its name: a redirect to the assignment form.
+    path('netbox-attachments/link/', views.PeerLinkRedirectView.as_view(), name='netboxattachment_link'),
 )

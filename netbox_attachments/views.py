@@ -2,15 +2,22 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from netbox.context import current_request
 from netbox.models.features import model_is_public
 from netbox.object_actions import AddObject, BulkDelete, BulkEdit, BulkExport, BulkImport
 from netbox.views import generic
-from utilities.views import ConditionalLoginRequiredMixin, ViewTab, get_default_template, register_model_view
+from utilities.views import (
+    ConditionalLoginRequiredMixin,
+    ViewTab,
+    get_action_url,
+    get_default_template,
+    register_model_view,
+)
 
 from . import filtersets, forms, tables
 from .bundles import bundles_built, manager_config, widget_context
@@ -116,6 +123,23 @@ class ObjectAttachmentsTabView(ConditionalLoginRequiredMixin, View):
         )
 
 
+def with_query(url, query_string):
+    return f'{url}?{query_string}' if query_string else url
+
+
+class PeerTabRedirectView(ConditionalLoginRequiredMixin, View):
+    """The tab URL of netbox-attachments 12.x (/<app>/<list slug>/<pk>/<model>-attachment_list/), kept for bookmarks:
+    a redirect to this plugin's tab with the same query string.
+
+    It looks nothing up, so its answer is the same whether the object exists or not; the tab it leads to checks the
+    permissions and the object.
+    """
+
+    def get(self, request, model, pk):
+        url = get_action_url(model, 'attachments', kwargs={'pk': pk})
+        return redirect(with_query(url, request.META.get('QUERY_STRING', '')))
+
+
 def register_object_tabs():
     """Attach the tab view to every model that may ever be in scope; the settings decide at request time."""
     for model in apps.get_models():
@@ -123,6 +147,26 @@ def register_object_tabs():
             register_model_view(model, 'attachments', path='attachments', kwargs={'model': model})(
                 ObjectAttachmentsTabView
             )
+            # netbox-attachments 12.x's tab URL, under its name; without a `tab` attribute, so it adds no tab.
+            peer_tab = f'{model._meta.model_name}-attachment_list'
+            register_model_view(model, peer_tab, path=peer_tab, kwargs={'model': model})(PeerTabRedirectView)
+
+
+# netbox-attachments 12.x's "Link existing" page took the object as object_type/object_id; the assignment form
+# takes it as parent_content_type/parent_object_id. Other parameters (attachment, return_url) mean the same.
+PEER_LINK_PARAMETERS = {'object_type': 'parent_content_type', 'object_id': 'parent_object_id'}
+
+
+class PeerLinkRedirectView(ConditionalLoginRequiredMixin, View):
+    """The "Link existing" URL of netbox-attachments 12.x (/plugins/netbox-attachments/netbox-attachments/link/),
+    kept for bookmarks and custom links: a redirect to the assignment form, which checks login and permissions."""
+
+    def get(self, request):
+        query = QueryDict(mutable=True)
+        for name, values in request.GET.lists():
+            query.setlist(PEER_LINK_PARAMETERS.get(name, name), values)
+        url = reverse('plugins:netbox_attachments:netboxattachmentassignment_add')
+        return redirect(with_query(url, query.urlencode()))
 
 
 class ObjectAttachmentsPanelView(ConditionalLoginRequiredMixin, View):

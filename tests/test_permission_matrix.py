@@ -312,6 +312,10 @@ def ui_cases():
         Case('netboxattachmentassignment_bulk_delete', UI + 'netboxattachmentassignment_bulk_delete',
              lambda w: ui_path('netboxattachmentassignment_bulk_delete'),
              post=bulk(link_ids, 'netboxattachmentassignment_list')),
+        # netbox-attachments 12.x's "Link existing" page: a redirect to the assignment form.
+        Case('netboxattachment_link?attachment=S&object=hidden', UI + 'netboxattachment_link',
+             lambda w: ui_path('netboxattachment_link',
+                               f'?object_type={w.device_type}&object_id={w.hidden.pk}&attachment={w.S.pk}')),
         Case('netboxattachment_panel_list(router)', UI + 'netboxattachment_panel_list', lambda w: panel(w, w.router)),
         Case('netboxattachment_panel_list(hidden)', UI + 'netboxattachment_panel_list', lambda w: panel(w, w.hidden)),
     ]  # fmt: skip
@@ -321,6 +325,9 @@ def ui_cases():
             Case(f'device({device})', '', lambda w, d=device: getattr(w, d).get_absolute_url()),
             Case(f'device_attachments({device})', '',
                  lambda w, d=device: f'/dcim/devices/{getattr(w, d).pk}/attachments/'),
+            # netbox-attachments 12.x's tab URL: a redirect to ours.
+            Case(f'device_device-attachment_list({device})', '',
+                 lambda w, d=device: f'/dcim/devices/{getattr(w, d).pk}/device-attachment_list/'),
             Case(f'device({device},right_page)', '', lambda w, d=device: getattr(w, d).get_absolute_url(),
                  plugin_config={'display_default': 'right_page'}),
         ]  # fmt: skip
