@@ -11,6 +11,7 @@ The databases of netbox-attachments are written by that plugin's own code from P
 
 import hashlib
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +114,9 @@ def test_the_fresh_schema_is_the_one_of_the_models(fresh_schema):
 # --- A database made by this plugin's earlier 0001_initial ------------------------------------------------------
 
 
+OUR_EARLIER_FILES = [('manual.pdf', b'%PDF-1.4 manual'), ('plan.png', b'\x89PNG')]
+
+
 def make_our_earlier_database(name, media_root, *, unique_file_index):
     """A copy of the template with the tables of our earlier 0001_initial and a few records with their files."""
     copy_of_template(name)
@@ -126,13 +130,13 @@ def make_our_earlier_database(name, media_root, *, unique_file_index):
         site_type = conn.execute(
             "SELECT id FROM django_content_type WHERE app_label = 'dcim' AND model = 'site'"
         ).fetchone()[0]
-        for pk, (filename, content) in enumerate([('manual.pdf', b'%PDF-1.4 manual'), ('plan.png', b'\x89PNG')], 1):
+        for pk, (filename, content) in enumerate(OUR_EARLIER_FILES, 1):
             (folder / filename).write_bytes(content)
             conn.execute(
                 'INSERT INTO netbox_attachments_netboxattachment (id, created, last_updated, custom_field_data, '
                 "description, comments, name, file, size, content_type, sha256) VALUES (%s, now(), now(), '{}', "
-                "'', '', %s, %s, %s, 'application/octet-stream', repeat('a', 64))",
-                [pk, filename, f'netbox-attachments/{filename}', len(content)],
+                "'', '', %s, %s, %s, 'application/octet-stream', %s)",
+                [pk, filename, f'netbox-attachments/{filename}', len(content), hashlib.sha256(content).hexdigest()],
             )
             conn.execute(
                 'INSERT INTO netbox_attachments_netboxattachmentassignment (created, last_updated, custom_field_data, '
@@ -156,6 +160,10 @@ def test_a_database_of_our_earlier_0001_migrates_to_the_fresh_schema(fresh_schem
         assert recorded_migrations(name) == our_migrations()
         assert schema_of(name) == fresh_schema
         assert rows_of(name) == before
+        with serving(name, tmp_path) as server:
+            for pk, (filename, content) in enumerate(OUR_EARLIER_FILES, 1):
+                response = get(server, f'{API}{pk}/download/', 'switch-admin')
+                assert (response.status_code, response.content) == (200, content), filename
     finally:
         drop(name)
 
@@ -396,20 +404,27 @@ def test_an_earlier_state_of_their_history_migrates_too(state, tmp_path, fresh_s
 # --- The switched database served: downloads, permissions, scripts ---------------------------------------------
 
 
-@pytest.fixture(scope='module')
-def served(switched):
-    """The switched database (a copy) on a real gunicorn server, with a superuser and their viewer's API tokens."""
-    with live_server(
-        'nba_switch_live', switched.media_root, base=switched.name, demo_data=False, redis_dbs=(6, 7)
-    ) as server:
+@contextmanager
+def serving(base, media_root, users=('switch-admin',)):
+    """A copy of the database `base` on a real gunicorn server, with API tokens of a new superuser `switch-admin`
+    and of the other existing `users` (their password becomes their name)."""
+    with live_server('nba_switch_live', media_root, base=base, demo_data=False, redis_dbs=(6, 7)) as server:
         server.run_python(
+            'import sys\n'
             'from users.models import User\n'
             "User.objects.create_superuser('switch-admin', 'admin@example.com', 'switch-admin')\n"
-            "viewer = User.objects.get(username='peer-viewer')\n"
-            "viewer.set_password('peer-viewer')\n"
-            'viewer.save()\n'
+            'for user in User.objects.filter(username__in=sys.argv[1:]):\n'
+            '    user.set_password(user.username)\n'
+            '    user.save()\n',
+            *users,
         )
-        server.tokens = {user: bearer_token(server, user) for user in ('switch-admin', 'peer-viewer')}
+        server.tokens = {user: bearer_token(server, user) for user in users}
+        yield server
+
+
+@pytest.fixture(scope='module')
+def served(switched):
+    with serving(switched.name, switched.media_root, users=('switch-admin', 'peer-viewer')) as server:
         yield server
 
 
