@@ -3,7 +3,8 @@
     make bench            # or: .venv/bin/python bench/api_bench.py [--rounds 7] [--part lists]
 
 1. Transfers: a 1 GiB file is uploaded through the API (a streamed multipart body), then downloaded alternately
-   through the API's download URL and through NetBox's /media/ URL of the same file, both with the same token.
+   through the API's download URL and through NetBox's own /media/ serving of the same file (a hard link outside
+   the attachments folder, whose /media/ URLs the plugin answers like the API), both with the same token.
    Both downloads can hand the file to the kernel (gunicorn's sendfile), so the API should be about as fast.
    The growth of the gunicorn worker's resident memory is measured during each transfer.
 2. Lists: 1,000 attachments with 3 assignments each (device, site and rack) are created through the ORM; the
@@ -27,7 +28,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -198,7 +199,12 @@ def bench_transfers(server, auth, workdir, rounds):
         raise RuntimeError(f'the stored file differs: size {attachment["size"]}, sha256 {attachment["sha256"]}')
     big.unlink()  # the server has its copy; the disk need not hold two
 
-    urls = {'api': attachment['download_url'], 'media': attachment['file']}
+    # NetBox's own /media/ serving of the same bytes, the yardstick: /media/netbox-attachments/ itself answers with
+    # the API's response (the plugin's middleware), so the file is hard-linked into a folder NetBox serves plainly.
+    stored = server.media_root / 'netbox-attachments' / attachment['filename']
+    (server.media_root / 'bench-baseline').mkdir(exist_ok=True)
+    os.link(stored, server.media_root / 'bench-baseline' / stored.name)
+    urls = {'api': attachment['download_url'], 'media': f'{server.url}/media/bench-baseline/{quote(stored.name)}'}
     print(f'==> Downloading it {rounds} times through each of {urls["api"]} and {urls["media"]}', flush=True)
     for kind, url in urls.items():  # one untimed pass each that checks the bytes
         digest = hashlib.sha256()

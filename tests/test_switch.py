@@ -11,6 +11,7 @@ The databases of netbox-attachments are written by that plugin's own code from P
 
 import hashlib
 import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ TABLES = ('netbox_attachments_netboxattachment', 'netbox_attachments_netboxattac
 OUR_EARLIER_0001 = Path(__file__).parent / 'data' / '0001_initial_before_issue_13.sql'
 API = '/api/plugins/netbox-attachments/netbox-attachments/'
 TIMEOUT = 30
+PEER_SCRIPT = Path(__file__).parent / 'peer_script.py'
 UNIQUE_FILE_INDEX = 'CREATE UNIQUE INDEX "netbox_attachments_unique_file"'
 
 
@@ -467,3 +469,36 @@ def test_their_constrained_permission_shows_the_same_attachments_and_files(serve
         expected = 200 if attachment['id'] in visible else 404
         assert get(served, f'{API}{attachment["id"]}/download/', 'peer-viewer').status_code == expected
         assert get(served, f'/media/{attachment["file"]}', 'peer-viewer').status_code == expected, attachment['key']
+
+
+def test_a_script_written_for_their_plugin_runs_unchanged_on_the_switched_database(served, switched):
+    """tests/peer_script.py, written from their documentation, on their own records' NetBox after the switch."""
+    objects = switched.manifest['netbox_objects']
+    token = served.tokens['switch-admin'].removeprefix('Bearer ')
+    command = [
+        sys.executable, str(PEER_SCRIPT), '--url', served.url, '--token', token,
+        '--device', str(objects['devices'][0]['id']), '--site', str(objects['site']['id']),
+        '--outside-scope', f'extras.tag:{switched.manifest["tags"][0]["id"]}',
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('OK:')
+
+
+def test_their_object_tab_bookmark_leads_to_our_tab(served, switched):
+    device = switched.manifest['netbox_objects']['devices'][0]['id']
+    session = requests.Session()
+    login = session.get(f'{served.url}/login/', timeout=TIMEOUT)
+    session.post(
+        f'{served.url}/login/',
+        data={
+            'username': 'switch-admin',
+            'password': 'switch-admin',
+            'csrfmiddlewaretoken': login.cookies['csrftoken'],
+        },
+        timeout=TIMEOUT,
+    )
+    response = session.get(f'{served.url}/dcim/devices/{device}/device-attachment_list/', timeout=TIMEOUT)
+    assert response.status_code == 200
+    assert response.url == f'{served.url}/dcim/devices/{device}/attachments/'
+    assert 'id="netbox-attachments-tab"' in response.text
