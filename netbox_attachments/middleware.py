@@ -3,6 +3,7 @@ no committed record ended up owning leaves no file behind."""
 
 import re
 
+from django.conf import settings
 from django.http import Http404, HttpResponseForbidden
 from netbox.views.misc import MediaView
 
@@ -55,7 +56,8 @@ class MediaGuardMiddleware:
             raise Http404  # for every folder of /media/, NetBox's own included
         # Case-insensitively: a media volume that ignores case (SMB, some bind mounts) serves the folder under any.
         folder = path.split('/', 1)[0].casefold()
-        if folder == UPLOAD_FOLDER.casefold():
+        # Other methods are MediaView's to answer (405), as before this middleware served files itself.
+        if folder == UPLOAD_FOLDER.casefold() and request.method in ('GET', 'HEAD'):
             from .downloads import serve_attachment
             from .models import NetBoxAttachment
 
@@ -68,6 +70,8 @@ class MediaGuardMiddleware:
                     user = (TokenAuthentication().authenticate(request) or (user,))[0]
                 except AuthenticationFailed:
                     return HttpResponseForbidden('Invalid token')
+            if not user.is_authenticated and settings.LOGIN_REQUIRED:
+                return None  # MediaView sends the client to the login page, as for any /media/ path
             attachment = NetBoxAttachment.objects.restrict(user, 'view').filter(file=path).first()
             if attachment is None:
                 raise Http404

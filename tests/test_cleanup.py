@@ -2,7 +2,6 @@
 
 import io
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,45 +24,11 @@ COMMAND = 'remove_orphaned_netbox_attachments'
 OLD = 3600  # seconds: well past the default --min-age
 
 
-@pytest.fixture(scope='session')
-def s3_endpoint():
-    """A local S3-compatible server (moto in server mode), one per test run."""
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address='127.0.0.1', port=port, verbose=False)
-    server.start()
-    yield f'http://127.0.0.1:{port}'
-    server.stop()
-
-
 @pytest.fixture(params=['local', 's3'])
 def storage(request, settings, media_root):
     """The attachments' storage: the local MEDIA_ROOT, or a fresh bucket on the S3-compatible server."""
     if request.param == 's3':
-        import boto3
-
-        endpoint = request.getfixturevalue('s3_endpoint')
-        bucket = f'attachments-{time.monotonic_ns()}'
-        credentials = {'aws_access_key_id': 'testing', 'aws_secret_access_key': 'testing', 'region_name': 'us-east-1'}
-        boto3.client('s3', endpoint_url=endpoint, **credentials).create_bucket(Bucket=bucket)
-        settings.STORAGES = {
-            **settings.STORAGES,
-            'default': {
-                'BACKEND': 'storages.backends.s3.S3Storage',
-                'OPTIONS': {
-                    'bucket_name': bucket,
-                    'endpoint_url': endpoint,
-                    'access_key': 'testing',
-                    'secret_key': 'testing',
-                    'region_name': 'us-east-1',
-                    'location': 'media',
-                    'file_overwrite': False,
-                },
-            },
-        }
+        request.getfixturevalue('s3_storage')
     storage = NetBoxAttachment._meta.get_field('file').storage
     expected = {'local': 'FileSystemStorage', 's3': 'S3Storage'}[request.param]
     assert storage.__class__.__name__ == expected  # __class__ looks through Django's lazy default_storage

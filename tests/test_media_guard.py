@@ -104,6 +104,25 @@ def test_media_urls_answer_as_the_api_download_does(admin_client):
     assert (ranged.status_code, read(ranged)) == (206, b'not')
 
 
+@pytest.mark.parametrize('exempt', [['*'], ['netbox_attachments.netboxattachment']])
+@pytest.mark.parametrize('method', ['get', 'head'])
+def test_media_urls_require_login_where_netbox_requires_it(client, settings, secret, method, exempt):
+    """With LOGIN_REQUIRED, exempting attachments from view permissions still needs a login, as for the downloads
+    and every other /media/ path (found by review: serving the file before NetBox's MediaView skipped its check)."""
+    settings.LOGIN_REQUIRED = True
+    settings.EXEMPT_VIEW_PERMISSIONS = exempt
+    assert client.get(f'/plugins/netbox-attachments/netbox-attachments/{secret.pk}/download/').status_code == 302
+    response = getattr(client, method)(f'/media/{secret.file.name}')
+    assert response.status_code == 302 and response['Location'].startswith('/login/')
+    settings.LOGIN_REQUIRED = False  # exempt and no login required: the file is public, as its download is
+    assert read(client.get(f'/media/{secret.file.name}')) == b'secret bytes'
+
+
+def test_media_urls_answer_only_get_and_head(admin_client, secret):
+    assert admin_client.options(f'/media/{secret.file.name}').content == b''
+    assert admin_client.generic('TRACE', f'/media/{secret.file.name}').status_code == 405
+
+
 def test_a_missing_and_a_hidden_file_read_the_same(client, secret):
     login(client, 'dcim.view_site')
     hidden = client.get(f'/media/{secret.file.name}')

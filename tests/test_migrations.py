@@ -1,13 +1,19 @@
+import importlib
 from io import StringIO
 
 import pytest
+from core.models import ObjectType
+from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from extras.choices import CustomFieldTypeChoices
+from extras.models import CustomField
 
 from netbox_attachments.checks import check_migration_history
 from netbox_attachments.models import NetBoxAttachment
 
-from .factories import make_attachment
+from .factories import make_attachment, make_user
 
 
 @pytest.mark.django_db
@@ -61,3 +67,86 @@ def test_their_package_installed_beside_ours_is_an_error(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(tmp_path)
     [problem] = check_migration_history()
     assert problem.id == 'netbox_attachments.E010' and 'pip uninstall netbox-attachments' in problem.hint
+
+
+#
+# 0015's renaming of their related name in object permission constraints
+#
+
+REWRITE = importlib.import_module('netbox_attachments.migrations.0015_unique_file_and_stored_lookups')
+ATTACHMENTS, ASSIGNMENTS = ['netboxattachment'], ['netboxattachmentassignment']
+
+
+def renamed(constraints, models):
+    return REWRITE.renamed_constraints(constraints, models, REWRITE.THEIR_LINKS, REWRITE.OUR_LINKS, permission=None)
+
+
+@pytest.mark.parametrize(
+    ('constraints', 'models', 'expected'),
+    [
+        (
+            {'attachment_assignments__object_type__model': 'device'},
+            ATTACHMENTS,
+            {'assignments__object_type__model': 'device'},
+        ),
+        ({'attachment__attachment_assignments__object_id': 3}, ASSIGNMENTS, {'attachment__assignments__object_id': 3}),
+        # OR-ed dicts, and values that are no dict, as NetBox stores them
+        ([{'attachment_assignments': 1}, None, 3], ATTACHMENTS, [{'assignments': 1}, None, 3]),
+        # a JSON key or a custom field of that name is no relation: never renamed
+        (
+            {'custom_field_data__attachment_assignments__isnull': True},
+            ATTACHMENTS,
+            {'custom_field_data__attachment_assignments__isnull': True},
+        ),
+        (
+            {'attachment_assignments__object_type__attachment_assignments': 1},
+            ATTACHMENTS,
+            {'assignments__object_type__attachment_assignments': 1},
+        ),
+        # on assignments, only after `attachment`
+        ({'attachment_assignments': 1}, ASSIGNMENTS, {'attachment_assignments': 1}),
+    ],
+)
+def test_0015_renames_their_related_name_only_where_it_is_that_relation(constraints, models, expected):
+    assert renamed(constraints, models) == expected
+    back = REWRITE.renamed_constraints(expected, models, REWRITE.OUR_LINKS, REWRITE.THEIR_LINKS, permission=None)
+    assert back == constraints
+
+
+def test_0015_stops_rather_than_merge_two_conditions():
+    class Permission:
+        pk, name = 7, 'Mixed names'
+
+    with pytest.raises(RuntimeError, match='Object permission 7'):
+        REWRITE.renamed_constraints(
+            {'attachment_assignments__object_id': 1, 'assignments__object_id': 2},
+            ATTACHMENTS,
+            REWRITE.THEIR_LINKS,
+            REWRITE.OUR_LINKS,
+            Permission(),
+        )
+
+
+@pytest.mark.django_db
+def test_0015_keeps_what_a_constraint_on_a_custom_field_of_that_name_grants(media_root):
+    """Found by review: renaming the JSON key widened what the permission grants."""
+    field = CustomField.objects.create(name='attachment_assignments', type=CustomFieldTypeChoices.TYPE_TEXT)
+    field.object_types.add(ObjectType.objects.get_for_model(NetBoxAttachment))
+    restricted = make_attachment(name='Restricted', filename='restricted.txt')
+    make_attachment(name='Unclassified', filename='unclassified.txt')
+    NetBoxAttachment.objects.filter(pk=restricted.pk).update(custom_field_data={'attachment_assignments': 'secret'})
+    username = make_user(
+        None,
+        'netbox_attachments.view_netboxattachment',
+        constraints={
+            'netbox_attachments.netboxattachment': {'custom_field_data__attachment_assignments__isnull': True}
+        },
+    ).username
+
+    def visible():
+        user = get_user_model().objects.get(username=username)  # a fresh permission cache
+        return set(NetBoxAttachment.objects.restrict(user, 'view').values_list('name', flat=True))
+
+    assert visible() == {'Unclassified'}
+    REWRITE.rewrite_permission_lookups(REWRITE.THEIR_LINKS, REWRITE.OUR_LINKS)(global_apps, None)
+    assert visible() == {'Unclassified'}

@@ -4,7 +4,10 @@ nor which hidden objects an attachment is linked to."""
 import pytest
 from core.models import ObjectType
 from dcim.models import Device
-from extras.models import JournalEntry
+from extras.choices import CustomFieldTypeChoices
+from extras.models import CustomField, JournalEntry
+
+from netbox_attachments.models import NetBoxAttachment
 
 from .factories import link, make_attachment, make_device, make_site, make_user
 from .test_views import ASSIGNMENT_LIST, ATTACHMENT_LIST, url
@@ -216,3 +219,47 @@ def test_bulk_confirmations_and_api_answers_list_only_links_the_reader_may_view(
         content_type='application/json',
     )
     assert [link['object_type'] for link in response.json()['assignments']] == ['dcim.site']
+
+
+#
+# File URLs in brief attachments, which NetBox hands to readers who may not view the attachment
+#
+
+
+def brief_via_site_custom_field(client, attachment):
+    """A site's object-type custom field points at the attachment; the reader may view sites, not attachments."""
+    field = CustomField.objects.create(
+        name='manual',
+        type=CustomFieldTypeChoices.TYPE_OBJECT,
+        related_object_type=ObjectType.objects.get_for_model(NetBoxAttachment),
+    )
+    field.object_types.add(ObjectType.objects.get(app_label='dcim', model='site'))
+    site = make_site(name='Open site')
+    site.custom_field_data['manual'] = attachment.pk
+    site.save()
+    client.force_login(make_user(None, 'dcim.view_site'))
+    return client.get(f'/api/dcim/sites/{site.pk}/').json()['custom_fields']['manual']
+
+
+def brief_via_journal_entry(client, attachment):
+    """A journal entry on the attachment, read by a user who may view journal entries, not attachments."""
+    JournalEntry.objects.create(assigned_object=attachment, comments='note')
+    client.force_login(make_user(None, 'extras.view_journalentry'))
+    return client.get('/api/extras/journal-entries/').json()['results'][0]['assigned_object']
+
+
+@pytest.mark.parametrize('route', [brief_via_site_custom_field, brief_via_journal_entry])
+def test_a_brief_attachments_file_url_serves_nobody_who_may_not_view_it(client, s3_storage, route):
+    """On S3 the storage's URL is a presigned link that serves anyone holding it (found by review); `file` is the
+    guarded /media/ URL on every storage, which serves the file from the bucket to viewers only."""
+    secret = make_attachment(name='Secret plan', filename='secret.txt', content=b'secret bytes')
+    brief = route(client, secret)
+    assert brief['id'] == secret.pk  # NetBox nests the brief attachment there (its name: NetBox's own choice)
+    assert brief['file'] == f'http://testserver/media/{secret.file.name}'
+    assert client.get(brief['file']).status_code == 404
+    client.force_login(make_user(None, 'netbox_attachments.view_netboxattachment'))
+    assert read(client.get(brief['file'])) == b'secret bytes'
+
+
+def read(response):
+    return b''.join(response.streaming_content) if response.streaming else response.content

@@ -1,7 +1,9 @@
-"""Serializer fields that keep long lists fast."""
+"""Serializer fields: those that keep long lists fast, and the file URL that keeps files behind the permission check."""
 
+from django.urls import reverse
+from django.utils.encoding import filepath_to_uri
 from netbox.api.serializers.fields import NetBoxAPIHyperlinkedIdentityField, NetBoxURLHyperlinkedIdentityField
-from rest_framework.serializers import HyperlinkedIdentityField
+from rest_framework.serializers import FileField, HyperlinkedIdentityField
 
 
 class ReverseOnceMixin:
@@ -43,3 +45,22 @@ class DownloadURLField(ReverseOnceMixin, HyperlinkedIdentityField):
 
     def __init__(self, **kwargs):
         super().__init__(view_name='plugins-api:netbox_attachments-api:netboxattachment-download', **kwargs)
+
+
+class GuardedFileField(FileField):
+    """Takes an upload; reads as the file's URL under NetBox's /media/ route, whatever the storage.
+
+    That route serves an attachment's file only to users who may view the attachment (MediaGuardMiddleware), from
+    any storage. The storage's own URL is not used: on S3 with querystring_auth it is a presigned link that serves
+    the file to anyone who holds it, and NetBox hands brief attachments to readers who may not view them (object
+    custom fields, journal entries, change records).
+    """
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        if '_media_prefix' not in self.__dict__:  # reversed once per serializer, as ReverseOnceMixin does
+            self._media_prefix = reverse('media', kwargs={'path': '-'})[:-1]
+        url = self._media_prefix + filepath_to_uri(value.name)
+        request = self.context.get('request')
+        return request.build_absolute_uri(url) if request else url

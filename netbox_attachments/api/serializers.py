@@ -18,7 +18,7 @@ from utilities.api import get_serializer_for_model
 from ..models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
 from ..storage import check_upload_size
 from ..visibility import visible_objects
-from .fields import APIURLField, DownloadURLField, UIURLField
+from .fields import APIURLField, DownloadURLField, GuardedFileField, UIURLField
 
 #
 # Linked objects ("parents")
@@ -184,9 +184,9 @@ class NetBoxAttachmentSerializer(LoadsRowsMixin, PrimaryModelSerializer):
 
     url = APIURLField()
     display_url = UIURLField()
-    file = serializers.FileField(
-        use_url=True,
-        help_text='The file (multipart upload). Read: its /media/ URL, which needs a session or token.',
+    file = GuardedFileField(
+        help_text='The file (multipart upload). Read: its URL under /media/, which serves it only to users who may '
+        'view the attachment (session or token), whatever the storage.',
     )
     filename = serializers.CharField(read_only=True)
     size = serializers.IntegerField(read_only=True, allow_null=True)

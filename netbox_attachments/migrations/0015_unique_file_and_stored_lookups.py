@@ -50,27 +50,55 @@ def remove_unique_file(apps, schema_editor):
     schema_editor.remove_constraint(attachment, unique_file_constraint())
 
 
-def rename_lookups(constraints, old, new):
-    """The constraints of an object permission (a dict or a list of dicts) with the lookup part `old` renamed."""
+def renamed_lookup(key, model, old, new):
+    """The lookup `key` of a constraint on `model` with the relation from attachments to links renamed `old` -> `new`.
+
+    Only where the segment is that relation: at the start on attachments, after `attachment` on assignments (and so
+    on along the path). Anything else ends the walk, so a custom field or a JSON key of the same name (e.g.
+    `custom_field_data__attachment_assignments`) and other models' relations are never renamed.
+    """
+    parts = key.split('__')
+    for index, part in enumerate(parts):
+        if model == 'netboxattachment' and part == old:
+            parts[index], model = new, 'netboxattachmentassignment'
+        elif model == 'netboxattachmentassignment' and part == 'attachment':
+            model = 'netboxattachment'
+        else:
+            break
+    return '__'.join(parts)
+
+
+def renamed_constraints(constraints, models, old, new, permission):
+    """The constraints of an object permission (a dict, or a list of dicts: OR) with the relation renamed for each
+    of our models the permission covers."""
     if isinstance(constraints, list):
-        return [rename_lookups(item, old, new) for item in constraints]
-    if isinstance(constraints, dict):
-        return {
-            '__'.join(new if part == old else part for part in key.split('__')): value
-            for key, value in constraints.items()
-        }
-    return constraints
+        return [renamed_constraints(item, models, old, new, permission) for item in constraints]
+    if not isinstance(constraints, dict):
+        return constraints
+    renamed = {}
+    for key, value in constraints.items():
+        for model in models:
+            key = renamed_lookup(key, model, old, new)
+        if key in renamed:
+            raise RuntimeError(
+                f'Object permission {permission.pk} ({permission.name!r}) names the links of attachments both as '
+                f'{old!r} and as {new!r} in its constraints; renaming would drop one condition. Edit its '
+                f'constraints so that they use one name, then run `netbox migrate` again.'
+            )
+        renamed[key] = value
+    return renamed
 
 
 def rewrite_permission_lookups(old, new):
     def rewrite(apps, schema_editor):
-        permissions = (
-            apps.get_model('users', 'ObjectPermission')
-            .objects.filter(object_types__app_label='netbox_attachments', object_types__model__in=ATTACHMENT_MODELS)
-            .distinct()
+        permissions = apps.get_model('users', 'ObjectPermission').objects.filter(
+            object_types__app_label='netbox_attachments', object_types__model__in=ATTACHMENT_MODELS
         )
-        for permission in permissions.exclude(constraints__isnull=True):
-            renamed = rename_lookups(permission.constraints, old, new)
+        for permission in permissions.exclude(constraints__isnull=True).distinct():
+            models = sorted(
+                permission.object_types.filter(app_label='netbox_attachments').values_list('model', flat=True)
+            )
+            renamed = renamed_constraints(permission.constraints, models, old, new, permission)
             if renamed != permission.constraints:
                 permission.constraints = renamed
                 permission.save(update_fields=['constraints'])

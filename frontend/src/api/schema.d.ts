@@ -205,7 +205,7 @@ export interface components {
             readonly download_url: string;
             /**
              * Format: uri
-             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             * @description The file (multipart upload). Read: its URL under /media/, which serves it only to users who may view the attachment (session or token), whatever the storage.
              */
             file: string;
             readonly filename: string;
@@ -221,7 +221,7 @@ export interface components {
             description?: string;
             /**
              * Format: binary
-             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             * @description The file (multipart upload). Read: its URL under /media/, which serves it only to users who may view the attachment (session or token), whatever the storage.
              */
             file: string;
             /** @description Defaults to the name of the uploaded file */
@@ -276,7 +276,7 @@ export interface components {
             description?: string;
             /**
              * Format: binary
-             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             * @description The file (multipart upload). Read: its URL under /media/, which serves it only to users who may view the attachment (session or token), whatever the storage.
              */
             file: string;
             id: number;
@@ -353,7 +353,7 @@ export interface components {
             readonly download_url: string;
             /**
              * Format: uri
-             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             * @description The file (multipart upload). Read: its URL under /media/, which serves it only to users who may view the attachment (session or token), whatever the storage.
              */
             file: string;
             readonly filename: string;
@@ -416,7 +416,7 @@ export interface components {
             description?: string;
             /**
              * Format: binary
-             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             * @description The file (multipart upload). Read: its URL under /media/, which serves it only to users who may view the attachment (session or token), whatever the storage.
              */
             file: string;
             /** @description Defaults to the name of the uploaded file */
@@ -475,7 +475,7 @@ export interface components {
             description?: string;
             /**
              * Format: binary
-             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             * @description The file (multipart upload). Read: its URL under /media/, which serves it only to users who may view the attachment (session or token), whatever the storage.
              */
             file?: string;
             id: number;
@@ -504,7 +504,7 @@ export interface components {
             description?: string;
             /**
              * Format: binary
-             * @description The file (multipart upload). Read: its /media/ URL, which needs a session or token.
+             * @description The file (multipart upload). Read: its URL under /media/, which serves it only to users who may view the attachment (session or token), whatever the storage.
              */
             file?: string;
             /** @description Defaults to the name of the uploaded file */
