@@ -36,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from extras.models import (  # noqa: E402
     Bookmark,
     CustomField,
@@ -51,6 +52,7 @@ from users.models import ObjectPermission, Owner, OwnerGroup  # noqa: E402
 from utilities.request import NetBoxFakeRequest  # noqa: E402
 
 import netbox_attachments  # noqa: E402
+from netbox_attachments.filtersets import NetBoxAttachmentFilterSet  # noqa: E402
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment  # noqa: E402
 
 # The point of the harness: if our package shadowed theirs, everything below would test the wrong code.
@@ -226,6 +228,16 @@ def write_0013(manifest):
         name='Peer documents', slug='peer-documents', user=admin, shared=True, parameters={'tag': ['peer-doc']}
     )
     saved_filter.object_types.set([attachment_type])
+    # Their name and description filters match substrings: what this filter selects must survive the switch.
+    by_name = SavedFilter.objects.create(
+        name='Peer manuals', slug='peer-manuals', user=admin, shared=True, parameters={'name': ['manual']}
+    )
+    by_name.object_types.set([attachment_type])
+    by_name_matches = sorted(
+        NetBoxAttachmentFilterSet(QueryDict(f'filter={by_name.slug}'), NetBoxAttachment.objects.all()).qs.values_list(
+            'pk', flat=True
+        )
+    )
     bookmark = Bookmark.objects.create(object=attachments['pdf'], user=viewer)
     subscription = Subscription.objects.create(object=attachments['pdf'], user=viewer)
     webhook = Webhook.objects.create(name='Peer webhook', payload_url='http://127.0.0.1:9/peer-webhook')
@@ -278,7 +290,10 @@ def write_0013(manifest):
         'saved_filters': [
             record(saved_filter, 'slug', 'user_id', 'shared', 'parameters',
                    object_types=labels(saved_filter.object_types))
+            for saved_filter in (saved_filter, by_name)
         ],
+        # The attachments their filter set selects with each saved filter's parameters.
+        'saved_filter_matches': {by_name.slug: by_name_matches},
         'bookmarks': [record(bookmark, 'object_id', 'user_id', object_type=label(bookmark.object_type))],
         'subscriptions': [record(subscription, 'object_id', 'user_id', object_type=label(subscription.object_type))],
         'webhooks': [record(webhook, 'name', 'payload_url')],

@@ -221,7 +221,7 @@ def test_files_shared_by_several_records_stop_the_switch_with_their_ids_until_re
 # --- A database of netbox-attachments 12.x, written by its own code ----------------------------------------------
 
 # What must come through the switch unchanged, as rows: (label, query). Sizes are compared apart (the backfill
-# fills those that are null), and permission constraints too (their related name is renamed).
+# fills those that are null), and so are permission constraints and saved filters' parameters, which are renamed.
 KEPT = {
     'attachments': 'SELECT id, created, last_updated, custom_field_data, name, description, comments, file, owner_id '
     'FROM netbox_attachments_netboxattachment ORDER BY id',
@@ -235,7 +235,7 @@ KEPT = {
     'permissions': 'SELECT p.id, p.name, p.actions, array_agg(t.contenttype_id ORDER BY t.contenttype_id) '
     'FROM users_objectpermission p JOIN users_objectpermission_object_types t ON t.objectpermission_id = p.id '
     'GROUP BY p.id ORDER BY p.id',
-    'saved filters': 'SELECT f.id, f.name, f.parameters, array_agg(t.contenttype_id) FROM extras_savedfilter f '
+    'saved filters': 'SELECT f.id, f.name, f.slug, f.shared, array_agg(t.contenttype_id) FROM extras_savedfilter f '
     'JOIN extras_savedfilter_object_types t ON t.savedfilter_id = f.id GROUP BY f.id ORDER BY f.id',
     'bookmarks': 'SELECT id, object_type_id, object_id, user_id FROM extras_bookmark ORDER BY id',
     'subscriptions': 'SELECT id, object_type_id, object_id, user_id FROM extras_subscription ORDER BY id',
@@ -253,6 +253,11 @@ def kept_rows(db_name):
 def constraints_of_permissions(db_name):
     with databases.connect(db_name) as conn:
         return dict(conn.execute('SELECT id, constraints FROM users_objectpermission ORDER BY id').fetchall())
+
+
+def saved_filter_parameters(db_name):
+    with databases.connect(db_name) as conn:
+        return dict(conn.execute('SELECT slug, parameters FROM extras_savedfilter').fetchall())
 
 
 def attachment_details(db_name):
@@ -358,6 +363,7 @@ def test_going_back_to_their_plugin_restores_their_schema_and_their_code_reads_e
         netbox(name, switched.media_root, 'migrate', '--no-input', 'netbox_attachments', '0013')
         assert schema_of(name) == switched.their_schema
         assert constraints_of_permissions(name) == switched.constraints_before
+        assert saved_filter_parameters(name) == {f['slug']: f['parameters'] for f in switched.manifest['saved_filters']}
         read = run_in_peer(
             name,
             switched.media_root,
@@ -502,3 +508,13 @@ def test_their_object_tab_bookmark_leads_to_our_tab(served, switched):
     assert response.status_code == 200
     assert response.url == f'{served.url}/dcim/devices/{device}/attachments/'
     assert 'id="netbox-attachments-tab"' in response.text
+
+
+def test_their_saved_filters_select_the_same_attachments(served, switched):
+    """Their `name` filter matched substrings; ours is exact, as in NetBox, so the switch renames it `name__ic`."""
+    parameters = saved_filter_parameters(switched.name)
+    assert parameters == {'peer-documents': {'tag': ['peer-doc']}, 'peer-manuals': {'name__ic': ['manual']}}
+    for slug, expected in switched.manifest['saved_filter_matches'].items():
+        listed = get(served, API, 'switch-admin', params={'filter': slug, 'limit': 100}).json()['results']
+        assert sorted(row['id'] for row in listed) == expected
+        assert expected  # the filter selects something, so the comparison can fail

@@ -1,5 +1,7 @@
 # Runs on every database, whichever history it comes from (it is not a HistoryStep): a database of
-# netbox-attachments never had the one-record-per-file rule, nor had one made by this plugin before that rule.
+# netbox-attachments never had the one-record-per-file rule, nor had one made by this plugin before that rule. It
+# also carries over what their users stored in their plugin's terms: lookups in object permission constraints and
+# saved filters' parameters.
 
 from django.db import migrations, models
 
@@ -106,6 +108,31 @@ def rewrite_permission_lookups(old, new):
     return rewrite
 
 
+# netbox-attachments matched `name` and `description` by substring (icontains); here, as everywhere in NetBox, they
+# match exactly and `__ic` matches a substring. A saved filter keeps its meaning under the other name.
+THEIR_SUBSTRING_FILTERS = {'name': 'name__ic', 'description': 'description__ic'}
+
+
+def rewrite_saved_filters(renames):
+    def rewrite(apps, schema_editor):
+        saved_filters = apps.get_model('extras', 'SavedFilter').objects.filter(
+            object_types__app_label='netbox_attachments', object_types__model='netboxattachment'
+        )
+        for saved_filter in saved_filters.distinct():
+            parameters = saved_filter.parameters
+            if not isinstance(parameters, dict):
+                continue
+            renamed = {
+                renames[key] if key in renames and renames[key] not in parameters else key: value
+                for key, value in parameters.items()
+            }
+            if renamed != parameters:
+                saved_filter.parameters = renamed
+                saved_filter.save(update_fields=['parameters'])
+
+    return rewrite
+
+
 class Migration(migrations.Migration):
     dependencies = [('netbox_attachments', '0014_schema_of_this_plugin')]
 
@@ -119,5 +146,9 @@ class Migration(migrations.Migration):
         migrations.RunPython(
             rewrite_permission_lookups(THEIR_LINKS, OUR_LINKS),
             reverse_code=rewrite_permission_lookups(OUR_LINKS, THEIR_LINKS),
+        ),
+        migrations.RunPython(
+            rewrite_saved_filters(THEIR_SUBSTRING_FILTERS),
+            reverse_code=rewrite_saved_filters({ours: theirs for theirs, ours in THEIR_SUBSTRING_FILTERS.items()}),
         ),
     ]
