@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { THUMBNAIL_MAX_BYTES } from '../../utils/files';
@@ -19,6 +19,21 @@ describe('FileIcon', () => {
       />,
     );
     expect(container.querySelector('img')).toHaveAttribute('src', `${DOWNLOAD}?inline=1`);
+  });
+
+  it('shows the image icon instead of a thumbnail that fails to load', () => {
+    const { container } = render(
+      <FileIcon
+        contentType="image/jpeg"
+        filename="photo.jpg"
+        size={1000}
+        downloadUrl={DOWNLOAD}
+        inlineContentTypes={['image/jpeg']}
+      />,
+    );
+    fireEvent.error(container.querySelector('img')!);
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('i.mdi-file-image-outline')).not.toBeNull();
   });
 
   it('shows an icon, not a thumbnail, for an image too large to download for the table', () => {
