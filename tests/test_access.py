@@ -9,7 +9,7 @@ from tenancy.models import Tenant
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
 
 from .factories import VIEW_ALL, link, make_attachment, make_device, make_site, make_user
-from .test_views import ASSIGNMENT_LIST, ATTACHMENT_LIST, login, url
+from .helpers import ASSIGNMENT_LIST, ATTACHMENT_LIST, login, url
 
 pytestmark = pytest.mark.django_db
 

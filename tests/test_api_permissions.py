@@ -3,6 +3,7 @@
 import pytest
 
 from .factories import make_attachment, make_user
+from .helpers import body
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +44,6 @@ def as_role(client, role):
     return client
 
 
-def read(response):
-    return b''.join(response.streaming_content) if response.streaming else response.content
-
-
 @pytest.mark.parametrize('role', ROLES)
 def test_list_shows_only_what_the_role_may_view(client, attachments, role):
     response = as_role(client, role).get(BASE)
@@ -69,12 +66,12 @@ def test_detail_download_and_signed_link_need_view_permission_on_that_attachment
     if which in ROLES[role][2]:
         assert response.status_code == 200
         if endpoint == 'download/':
-            assert read(response) == attachment.file.open('rb').read()
+            assert body(response) == attachment.file.open('rb').body()
     else:
         # 404 for an attachment hidden by a constraint, as for one that does not exist; 403 only for a user with
         # no view permission on attachments at all, whatever the ID.
         assert response.status_code in ((404,) if ROLES[role][0] and VIEW in ROLES[role][0] else (403,))
-        assert attachment.file.open('rb').read() not in read(response)
+        assert attachment.file.open('rb').body() not in body(response)
 
 
 @pytest.mark.parametrize('role', ROLES)
@@ -83,10 +80,10 @@ def test_media_urls_apply_the_same_rule(client, attachments, role, which):
     attachment = attachments[which]
     response = as_role(client, role).get(f'/media/{attachment.file.name}')
     if which in ROLES[role][2]:
-        assert response.status_code == 200 and read(response) == attachment.file.open('rb').read()
+        assert response.status_code == 200 and body(response) == attachment.file.open('rb').body()
     else:
         assert response.status_code in (302, 404)  # anonymous users are sent to the login page
-        assert attachment.file.open('rb').read() not in read(response)
+        assert attachment.file.open('rb').body() not in body(response)
 
 
 @pytest.mark.parametrize('version', [1, 2])
@@ -100,7 +97,7 @@ def test_api_tokens_get_files_under_the_same_rule(client, attachments, version, 
     token = Token.objects.create(user=make_user(None, VIEW, constraints=ONLY_VISIBLE), version=version)
     header = token.get_auth_header_prefix() + token.token
     visible = client.get(url(attachments['visible']), HTTP_AUTHORIZATION=header)
-    assert visible.status_code == 200 and read(visible) == b'visible bytes'
+    assert visible.status_code == 200 and body(visible) == b'visible bytes'
     assert client.get(url(attachments['secret']), HTTP_AUTHORIZATION=header).status_code == 404
     assert client.get(url(attachments['visible']), HTTP_AUTHORIZATION='Token bad').status_code == 403
 

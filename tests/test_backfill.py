@@ -11,7 +11,7 @@ from netbox_attachments.backfill import backfill, pending
 from netbox_attachments.models import NetBoxAttachment
 
 from .factories import make_attachment
-from .test_downloads import body, download_url
+from .helpers import body, download_url
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from netbox_attachments.cleanup import delete_files, delete_records, scan
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
@@ -264,7 +265,7 @@ def test_a_storage_that_cannot_list_gives_a_clear_error(settings):
 
 def test_the_command_line_exits_non_zero_on_error_and_zero_on_success():
     repo = Path(__file__).parent.parent
-    env = {**os.environ, 'NETBOX_DB_NAME': 'test_netbox_attachments'}
+    env = {**os.environ, 'NETBOX_DB_NAME': connection.settings_dict['NAME']}  # the test database, whatever its name
     netbox = [sys.executable, '-m', 'django']
 
     def command(*args):

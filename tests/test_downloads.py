@@ -12,19 +12,12 @@ from extras.models import ImageAttachment
 from netbox_attachments import signed_links
 
 from .factories import VIEW_ALL, make_attachment, make_site, make_user
+from .helpers import body, download_url
 
 pytestmark = pytest.mark.django_db
 
 BASE = '/api/plugins/netbox-attachments/'
 CONTENT = bytes(range(256)) * 4  # 1024 bytes, every offset distinguishable
-
-
-def download_url(attachment):
-    return f'{BASE}netbox-attachments/{attachment.pk}/download/'
-
-
-def body(response):
-    return b''.join(response.streaming_content) if response.streaming else response.content
 
 
 def signed_url(client, attachment, **params):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
 
 from .factories import VIEW_ALL, make_attachment, make_site, make_user, stored_file
-from .test_views import url
+from .helpers import url
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from users.models import Token
 
 from .factories import VIEW_ALL, make_attachment, make_user
-from .test_views import login
+from .helpers import body, login
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,6 @@ TRAVERSALS = (
 )
 
 
-def read(response):
-    return b''.join(response.streaming_content) if response.streaming else response.content
-
-
 @pytest.fixture
 def secret():
     return make_attachment(name='Secret plan', filename='secret.txt', content=b'secret bytes')
@@ -47,7 +43,7 @@ def test_dot_segments_and_encoded_separators_get_404_even_for_a_superuser(admin_
     path = spelling.format(name=secret.file.name, basename=secret.filename)
     response = admin_client.get(path)
     assert response.status_code == 404, path
-    assert b'secret bytes' not in read(response)
+    assert b'secret bytes' not in body(response)
 
 
 @pytest.mark.parametrize('spelling', TRAVERSALS)
@@ -56,7 +52,7 @@ def test_a_token_without_permission_gets_no_file_by_any_spelling(client, secret,
     path = spelling.format(name=secret.file.name, basename=secret.filename)
     response = client.get(path, HTTP_AUTHORIZATION=header)
     assert response.status_code == 404, path
-    assert b'secret bytes' not in read(response)
+    assert b'secret bytes' not in body(response)
 
 
 def test_netbox_own_folders_are_protected_from_traversal_too(client, media_root):
@@ -72,20 +68,20 @@ def test_a_script_prefix_header_does_not_bypass_the_guard(client, secret):
     login(client, 'dcim.view_site')
     response = client.get(f'/media/{secret.file.name}', SCRIPT_NAME='/x')
     assert response.status_code == 404
-    assert b'secret bytes' not in read(response)
+    assert b'secret bytes' not in body(response)
 
 
 def test_a_script_prefix_still_serves_users_who_may_view(client, secret):
     login(client, *VIEW_ALL)
     response = client.get(f'/media/{secret.file.name}', SCRIPT_NAME='/x')
-    assert read(response) == b'secret bytes'
+    assert body(response) == b'secret bytes'
 
 
 def test_media_urls_of_attachments_need_view_permission_on_the_attachment(client):
     visible = make_attachment(name='Visible plan', filename='visible.txt', content=b'ok')
     secret = make_attachment(name='Secret plan', filename='secret.txt', content=b'secret')
     login(client, *VIEW_ALL, constraints=HIDE_SECRET)
-    assert read(client.get(f'/media/{visible.file.name}')) == b'ok'
+    assert body(client.get(f'/media/{visible.file.name}')) == b'ok'
     assert client.get(f'/media/{secret.file.name}').status_code == 404
     assert client.get('/media/netbox-attachments/').status_code == 404
 
@@ -97,11 +93,11 @@ def test_media_urls_answer_as_the_api_download_does(admin_client):
     media = admin_client.get(f'/media/{archive.file.name}')
     download = admin_client.get(f'/api/plugins/netbox-attachments/netbox-attachments/{archive.pk}/download/')
     assert 'Content-Encoding' not in media
-    assert read(media) == read(download) == b'not unpacked by anyone'
+    assert body(media) == body(download) == b'not unpacked by anyone'
     for header in ('Content-Type', 'Content-Disposition', 'ETag', 'X-Content-Type-Options', 'Content-Security-Policy'):
         assert media[header] == download[header], header
     ranged = admin_client.get(f'/media/{archive.file.name}', HTTP_RANGE='bytes=0-2')
-    assert (ranged.status_code, read(ranged)) == (206, b'not')
+    assert (ranged.status_code, body(ranged)) == (206, b'not')
 
 
 @pytest.mark.parametrize('exempt', [['*'], ['netbox_attachments.netboxattachment']])
@@ -115,7 +111,7 @@ def test_media_urls_require_login_where_netbox_requires_it(client, settings, sec
     response = getattr(client, method)(f'/media/{secret.file.name}')
     assert response.status_code == 302 and response['Location'].startswith('/login/')
     settings.LOGIN_REQUIRED = False  # exempt and no login required: the file is public, as its download is
-    assert read(client.get(f'/media/{secret.file.name}')) == b'secret bytes'
+    assert body(client.get(f'/media/{secret.file.name}')) == b'secret bytes'
 
 
 def test_media_urls_answer_only_get_and_head(admin_client, secret):
@@ -132,7 +128,7 @@ def test_a_missing_and_a_hidden_file_read_the_same(client, secret):
 
 def test_a_token_with_view_permission_gets_the_file(client, secret):
     header = token_header(make_user(None, *VIEW_ALL))
-    assert read(client.get(f'/media/{secret.file.name}', HTTP_AUTHORIZATION=header)) == b'secret bytes'
+    assert body(client.get(f'/media/{secret.file.name}', HTTP_AUTHORIZATION=header)) == b'secret bytes'
 
 
 def test_an_invalid_token_is_refused(client, secret):
@@ -158,4 +154,4 @@ def test_the_folder_is_guarded_in_any_case(client, secret, media_root):
     for folder in ('NETBOX-ATTACHMENTS', 'Netbox-Attachments'):
         response = client.get(f'/media/{folder}/{secret.filename}')
         assert response.status_code == 404, folder
-        assert b'secret bytes' not in read(response)
+        assert b'secret bytes' not in body(response)

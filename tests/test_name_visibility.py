@@ -10,7 +10,7 @@ from extras.models import CustomField, JournalEntry
 from netbox_attachments.models import NetBoxAttachment
 
 from .factories import link, make_attachment, make_device, make_site, make_user
-from .test_views import ASSIGNMENT_LIST, ATTACHMENT_LIST, url
+from .helpers import ASSIGNMENT_LIST, ATTACHMENT_LIST, body, url
 
 pytestmark = pytest.mark.django_db
 
@@ -258,8 +258,4 @@ def test_a_brief_attachments_file_url_serves_nobody_who_may_not_view_it(client, 
     assert brief['file'] == f'http://testserver/media/{secret.file.name}'
     assert client.get(brief['file']).status_code == 404
     client.force_login(make_user(None, 'netbox_attachments.view_netboxattachment'))
-    assert read(client.get(brief['file'])) == b'secret bytes'
-
-
-def read(response):
-    return b''.join(response.streaming_content) if response.streaming else response.content
+    assert body(client.get(brief['file'])) == b'secret bytes'

@@ -27,6 +27,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from netbox_attachments import NetBoxAttachmentsConfig, signed_links
 
 from .factories import link, make_attachment, make_device, make_site, make_user
+from .helpers import body
 
 pytestmark = pytest.mark.django_db
 
@@ -476,18 +477,12 @@ def test_every_plugin_route_is_in_the_matrix():
 #
 
 
-def read(response):
-    # No response.close() here: the test client already closes it (streaming ones once read out) with Django's
-    # connection clean-up switched off; closing again would close the database connection under the transaction.
-    return b''.join(response.streaming_content) if response.streaming else response.content
-
-
 def everything_returned(response):
     """The status line, every header and cookie, and the whole body, as bytes."""
     head = f'{response.status_code} {response.reason_phrase}\n'
     head += ''.join(f'{name}: {value}\n' for name, value in response.items())
     head += str(response.cookies)
-    return head.encode() + b'\n\n' + read(response)
+    return head.encode() + b'\n\n' + body(response)
 
 
 def ask(client, case, world, role):

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from .factories import link, make_attachment, make_device, make_site
-from .test_views import ASSIGNMENT_LIST, ATTACHMENT_LIST, panel_url
+from .helpers import ASSIGNMENT_LIST, ATTACHMENT_LIST, panel_url
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
 
 from .factories import link, make_attachment, make_device, make_site
-from .test_views import ATTACHMENT_LIST, url
+from .helpers import ATTACHMENT_LIST, body, url
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +15,6 @@ API = '/api/plugins/netbox-attachments/'
 ATTACHMENTS = f'{API}netbox-attachments/'
 ASSIGNMENTS = f'{API}netbox-attachment-assignments/'
 RLO = '\u202e'  # RIGHT-TO-LEFT OVERRIDE: 'invoice\u202efdp.exe' reads as 'invoiceexe.pdf'
-
-
-def read(response):
-    return b''.join(response.streaming_content) if response.streaming else response.content
 
 
 #
@@ -32,7 +28,7 @@ def test_format_suffix_routes_answer_like_the_plain_ones(admin_client, action):
     response = admin_client.get(f'{ATTACHMENTS}{attachment.pk}/{action}.json')
     assert response.status_code == 200
     if action == 'download':
-        assert read(response) == b'suffix bytes'
+        assert body(response) == b'suffix bytes'
     else:
         assert '/signed/' in response.json()['url']
 

@@ -5,7 +5,6 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
 
@@ -16,31 +15,11 @@ from .factories import (
     make_attachment,
     make_device,
     make_site,
-    make_user,
     stored_file,
 )
+from .helpers import ASSIGNMENT_LIST, ATTACHMENT_LIST, PANEL, login, panel_url, url
 
 pytestmark = pytest.mark.django_db
-
-ATTACHMENT_LIST = '/plugins/netbox-attachments/netbox-attachments/'
-ASSIGNMENT_LIST = '/plugins/netbox-attachments/netbox-attachment-assignments/'
-PANEL = '/plugins/netbox-attachments/netbox-attachment-panel/'
-
-
-def url(name, **kwargs):
-    return reverse(f'plugins:netbox_attachments:{name}', kwargs=kwargs or None)
-
-
-def panel_url(obj):
-    from core.models import ObjectType
-
-    return f'{PANEL}?object_type_id={ObjectType.objects.get_for_model(obj).pk}&object_id={obj.pk}'
-
-
-def login(client, *permissions, constraints=None):
-    client.force_login(make_user(None, *permissions, constraints=constraints))
-    return client
-
 
 #
 # Permissions

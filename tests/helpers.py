@@ -1,0 +1,34 @@
+"""URLs and response helpers that tests of several concerns share (object factories are in factories.py)."""
+
+from django.urls import reverse
+
+from .factories import make_user
+
+ATTACHMENT_LIST = '/plugins/netbox-attachments/netbox-attachments/'
+ASSIGNMENT_LIST = '/plugins/netbox-attachments/netbox-attachment-assignments/'
+PANEL = '/plugins/netbox-attachments/netbox-attachment-panel/'
+API = '/api/plugins/netbox-attachments/'
+
+
+def url(name, **kwargs):
+    return reverse(f'plugins:netbox_attachments:{name}', kwargs=kwargs or None)
+
+
+def panel_url(obj):
+    from core.models import ObjectType
+
+    return f'{PANEL}?object_type_id={ObjectType.objects.get_for_model(obj).pk}&object_id={obj.pk}'
+
+
+def download_url(attachment):
+    return f'{API}netbox-attachments/{attachment.pk}/download/'
+
+
+def login(client, *permissions, constraints=None):
+    client.force_login(make_user(None, *permissions, constraints=constraints))
+    return client
+
+
+def body(response):
+    """The bytes of a response, streamed or not."""
+    return b''.join(response.streaming_content) if response.streaming else response.content
