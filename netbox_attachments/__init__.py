@@ -17,7 +17,11 @@ class NetBoxAttachmentsConfig(PluginConfig):
     description = 'Attach files to any NetBox object'
     version = __version__
     base_url = 'netbox-attachments'
+    # The release it is tested against (the compatibility table in docs/administrator-guide.md). It relies on
+    # internals of NetBox, Django and DRF for speed and for the permission rules, so NetBox refuses to start it on
+    # a release it was not tested on rather than let it misbehave.
     min_version = '4.7.0'
+    max_version = '4.7.99'
     # NetBox's /media/ view would serve attachment files to any logged-in user: the guard applies the download
     # rule. Refused or rolled-back uploads must not leave their files behind.
     middleware = [

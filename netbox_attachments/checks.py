@@ -30,9 +30,8 @@ def _model_exists(label):
 def check_plugin_settings(app_configs=None, **kwargs):
     from . import NetBoxAttachmentsConfig
 
-    config = settings.PLUGINS_CONFIG.get(PLUGIN, {})
+    value = settings.PLUGINS_CONFIG.get(PLUGIN, {})  # with the defaults: NetBox merged them at startup
     defaults = NetBoxAttachmentsConfig.default_settings
-    value = {**defaults, **config}
     problems = []
 
     def error(key, message, code):
@@ -41,7 +40,7 @@ def check_plugin_settings(app_configs=None, **kwargs):
     def warning(key, message, code):
         problems.append(Warning(f"PLUGINS_CONFIG['{PLUGIN}']['{key}']: {message}", id=f'netbox_attachments.{code}'))
 
-    for key in sorted(set(config) - set(defaults)):
+    for key in sorted(set(value) - set(defaults)):
         warning(key, f'unknown setting (known: {", ".join(sorted(defaults))}).', 'W001')
 
     scope = value['applied_scope']

@@ -16,10 +16,9 @@ DISPLAY_MODES = (DISPLAY_TAB, *PANEL_POSITIONS)
 
 
 def setting(key):
-    """A plugin setting, falling back to the documented default when the key is absent."""
-    from . import NetBoxAttachmentsConfig
-
-    return get_plugin_config(PLUGIN, key, NetBoxAttachmentsConfig.default_settings[key])
+    """A plugin setting. NetBox has merged the defaults (NetBoxAttachmentsConfig.default_settings) into
+    PLUGINS_CONFIG at startup (PluginConfig.validate); tests that change settings merge them the same way."""
+    return get_plugin_config(PLUGIN, key)
 
 
 @cache

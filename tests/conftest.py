@@ -4,7 +4,7 @@ import time
 import pytest
 from django.test import override_settings
 
-from netbox_attachments import NetBoxAttachmentsConfig
+from .helpers import plugin_config
 
 
 @pytest.fixture(autouse=True)
@@ -19,8 +19,7 @@ def plugin_settings():
     """Run part of a test with other plugin settings: `with plugin_settings(display_default='right_page'):`."""
 
     def override(**values):
-        config = {**NetBoxAttachmentsConfig.default_settings, **values}
-        return override_settings(PLUGINS_CONFIG={'netbox_attachments': config})
+        return override_settings(PLUGINS_CONFIG={'netbox_attachments': plugin_config(**values)})
 
     return override
 

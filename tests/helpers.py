@@ -1,6 +1,9 @@
 """URLs and response helpers that tests of several concerns share (object factories are in factories.py)."""
 
+from django.conf import settings
 from django.urls import reverse
+
+from netbox_attachments import NetBoxAttachmentsConfig
 
 from .factories import make_user
 
@@ -32,3 +35,11 @@ def login(client, *permissions, constraints=None):
 def body(response):
     """The bytes of a response, streamed or not."""
     return b''.join(response.streaming_content) if response.streaming else response.content
+
+
+def plugin_config(**values):
+    """PLUGINS_CONFIG['netbox_attachments'] as NetBox makes it at startup from these values: its own merge of the
+    plugin's default settings (PluginConfig.validate)."""
+    config = dict(values)
+    NetBoxAttachmentsConfig.validate(config, settings.RELEASE.version)
+    return config

@@ -66,12 +66,12 @@ def test_detail_download_and_signed_link_need_view_permission_on_that_attachment
     if which in ROLES[role][2]:
         assert response.status_code == 200
         if endpoint == 'download/':
-            assert body(response) == attachment.file.open('rb').body()
+            assert body(response) == attachment.file.open('rb').read()
     else:
         # 404 for an attachment hidden by a constraint, as for one that does not exist; 403 only for a user with
         # no view permission on attachments at all, whatever the ID.
         assert response.status_code in ((404,) if ROLES[role][0] and VIEW in ROLES[role][0] else (403,))
-        assert attachment.file.open('rb').body() not in body(response)
+        assert attachment.file.open('rb').read() not in body(response)
 
 
 @pytest.mark.parametrize('role', ROLES)
@@ -80,10 +80,10 @@ def test_media_urls_apply_the_same_rule(client, attachments, role, which):
     attachment = attachments[which]
     response = as_role(client, role).get(f'/media/{attachment.file.name}')
     if which in ROLES[role][2]:
-        assert response.status_code == 200 and body(response) == attachment.file.open('rb').body()
+        assert response.status_code == 200 and body(response) == attachment.file.open('rb').read()
     else:
         assert response.status_code in (302, 404)  # anonymous users are sent to the login page
-        assert attachment.file.open('rb').body() not in body(response)
+        assert attachment.file.open('rb').read() not in body(response)
 
 
 @pytest.mark.parametrize('version', [1, 2])

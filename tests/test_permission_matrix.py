@@ -24,10 +24,10 @@ from django.db import transaction
 from django.test import Client, RequestFactory, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 
-from netbox_attachments import NetBoxAttachmentsConfig, signed_links
+from netbox_attachments import signed_links
 
 from .factories import link, make_attachment, make_device, make_site, make_user
-from .helpers import body
+from .helpers import body, plugin_config
 
 pytestmark = pytest.mark.django_db
 
@@ -500,9 +500,7 @@ def ask(client, case, world, role):
             client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     config = nullcontext()
     if case.plugin_config is not None:
-        config = override_settings(
-            PLUGINS_CONFIG={'netbox_attachments': {**NetBoxAttachmentsConfig.default_settings, **case.plugin_config}}
-        )
+        config = override_settings(PLUGINS_CONFIG={'netbox_attachments': plugin_config(**case.plugin_config)})
     with config:
         if case.post is not None:
             return path, client.post(path, case.post(world), **extra)

@@ -2,22 +2,25 @@
 
 import pytest
 from circuits.models import Circuit
+from core.exceptions import IncompatiblePluginError
 from dcim.models import CableTermination, Device, Site
 from django.test import RequestFactory, override_settings
 from ipam.models import FHRPGroupAssignment
 from tenancy.models import ContactAssignment
 
+from netbox_attachments import NetBoxAttachmentsConfig
 from netbox_attachments.checks import check_plugin_settings
 from netbox_attachments.scope import is_in_scope, models_in_scope
 from netbox_attachments.template_content import ObjectAttachments
 
 from .factories import make_device
+from .helpers import plugin_config
 
 pytestmark = pytest.mark.django_db
 
 
 def check_messages(**config):
-    with override_settings(PLUGINS_CONFIG={'netbox_attachments': config}):
+    with override_settings(PLUGINS_CONFIG={'netbox_attachments': plugin_config(**config)}):
         return [(problem.level >= 40, problem.msg) for problem in check_plugin_settings()]
 
 
@@ -137,3 +140,12 @@ def test_out_of_scope_objects_show_nothing(plugin_settings, superuser):
     device = make_device()
     with plugin_settings(scope_filter=['circuits'], display_default='right_page'):
         assert all(html == '' for html in render_extension(device, superuser).values())
+
+
+@pytest.mark.parametrize(('netbox', 'loads'), [('4.6.9', False), ('4.7.0', True), ('4.7.3', True), ('4.8.0', False)])
+def test_netbox_refuses_to_load_the_plugin_outside_the_releases_it_was_tested_on(netbox, loads):
+    if loads:
+        NetBoxAttachmentsConfig.validate({}, netbox)
+    else:
+        with pytest.raises(IncompatiblePluginError):
+            NetBoxAttachmentsConfig.validate({}, netbox)
