@@ -295,13 +295,16 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         return objectchange
 
 
-def assignment_count():
-    """Annotation: how many objects each attachment is linked to, across the whole system.
+def assignment_count(attachment='pk'):
+    """Annotation: how many objects an attachment is linked to, across the whole system (hidden links included: a
+    count names nothing, and it tells what deleting the attachment removes). The one way every page and the API
+    count links: `attachment` is the attachment's key in the annotated query, 'pk' on attachments, 'attachment'
+    on assignments.
 
     A correlated subquery rather than Count(): it adds no join or GROUP BY to the queries it annotates.
     """
     links = (
-        NetBoxAttachmentAssignment.objects.filter(attachment=models.OuterRef('pk'))
+        NetBoxAttachmentAssignment.objects.filter(attachment=models.OuterRef(attachment))
         .order_by()
         .values('attachment')
         .annotate(count=models.Count('*'))

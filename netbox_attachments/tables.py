@@ -66,7 +66,7 @@ class NetBoxAttachmentForObjectTable(NetBoxTable):
     description = tables.Column(accessor='attachment__description', verbose_name=_('Description'))
     file = tables.Column(accessor='attachment__filename', orderable=False, verbose_name=_('File'))
     size = SizeColumn(accessor='attachment__size', verbose_name=_('Size'))
-    links = tables.Column(
+    assignment_count = tables.Column(
         linkify=lambda record: record.attachment.get_absolute_url(),
         verbose_name=_('Links'),
         attrs={'td': {'title': _('Objects this attachment is linked to, across the whole system')}},
@@ -82,5 +82,5 @@ class NetBoxAttachmentForObjectTable(NetBoxTable):
 
     class Meta(NetBoxTable.Meta):
         model = NetBoxAttachmentAssignment
-        fields = ('attachment', 'description', 'file', 'size', 'links', 'actions')
+        fields = ('attachment', 'description', 'file', 'size', 'assignment_count', 'actions')
         default_columns = fields

@@ -1,7 +1,6 @@
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,13 @@ from utilities.views import (
 from . import filtersets, forms, tables
 from .bundles import bundles_built, manager_config, widget_context
 from .downloads import serve_attachment
-from .models import NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents, visible_assignments_prefetch
+from .models import (
+    NetBoxAttachment,
+    NetBoxAttachmentAssignment,
+    assignment_count,
+    prefetch_parents,
+    visible_assignments_prefetch,
+)
 from .scope import DISPLAY_TAB, display_mode, is_in_scope
 from .visibility import visible_objects
 
@@ -32,24 +37,17 @@ from .visibility import visible_objects
 
 
 def attachments_with_counts():
-    return NetBoxAttachment.objects.annotate(assignment_count=Count('assignments', distinct=True))
+    return NetBoxAttachment.objects.annotate(assignment_count=assignment_count())
 
 
 def object_assignments(user, obj):
     """The rows shown on an object's page: its links whose attachment the user may also view."""
     object_type = ContentType.objects.get_for_model(obj)
-    links = (
-        NetBoxAttachmentAssignment.objects.filter(attachment=OuterRef('attachment'))
-        .order_by()
-        .values('attachment')
-        .annotate(count=Count('*'))
-        .values('count')
-    )
     return (
         NetBoxAttachmentAssignment.objects.restrict(user, 'view')
         .filter(object_type=object_type, object_id=obj.pk)
         .select_related('attachment', 'object_type')
-        .annotate(links=Subquery(links, output_field=IntegerField()))
+        .annotate(assignment_count=assignment_count('attachment'))
         .order_by('attachment__name', 'pk')
     )
 
@@ -311,7 +309,7 @@ class NetBoxAttachmentAssignmentDeleteView(generic.ObjectDeleteView):
     """Unlink: removes the assignment only; the attachment and its file stay."""
 
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type').annotate(
-        links=Count('attachment__assignments')
+        assignment_count=assignment_count('attachment')
     )
     template_name = 'netbox_attachments/netboxattachmentassignment_delete.html'
 
