@@ -68,6 +68,16 @@ def netbox(*args, **env):
     )
 
 
+def copy(conn, name, source):
+    """Make `name` anew as a copy of the database `source` (seconds: PostgreSQL copies its files)."""
+    drop(conn, name)
+    conn.execute(
+        psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
+            psycopg.sql.Identifier(name), psycopg.sql.Identifier(source)
+        )
+    )
+
+
 def ensure_template(conn):
     if comment_of(conn, TEMPLATE) == TEMPLATE_STAMP:
         return
@@ -84,12 +94,7 @@ def ensure_copy(conn, name):
     if comment_of(conn, name) == stamp:
         return False
     print(f'==> Creating database {name} from {TEMPLATE}', flush=True)
-    drop(conn, name)
-    conn.execute(
-        psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
-            psycopg.sql.Identifier(name), psycopg.sql.Identifier(TEMPLATE)
-        )
-    )
+    copy(conn, name, TEMPLATE)
     set_comment(conn, name, stamp)
     return True
 

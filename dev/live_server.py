@@ -30,8 +30,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
-
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -118,12 +116,7 @@ def recreate_database(env, base=None, demo_data=True):
                 stdout=subprocess.DEVNULL,
             )
             databases.set_comment(conn, base, ready)
-        databases.drop(conn, name)
-        conn.execute(
-            psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
-                psycopg.sql.Identifier(name), psycopg.sql.Identifier(base)
-            )
-        )
+        databases.copy(conn, name, base)
     if demo_data:
         subprocess.run([sys.executable, 'dev/demo_data.py'], env=env, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
 

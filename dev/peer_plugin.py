@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
-import psycopg
-
 try:
     from dev.live_server import RESERVED, databases_module
 except ModuleNotFoundError:  # run as a script: dev/ itself is on sys.path
@@ -173,12 +171,7 @@ def make_peer_database(db_name, media_root, state='0013'):
     venv = peer_venv()
     with databases.connect() as conn:
         databases.ensure_template(conn)
-        databases.drop(conn, db_name)
-        conn.execute(
-            psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
-                psycopg.sql.Identifier(db_name), psycopg.sql.Identifier(databases.TEMPLATE)
-            )
-        )
+        databases.copy(conn, db_name, databases.TEMPLATE)
         databases.set_comment(conn, db_name, f'netbox {netbox_version()}; netbox-attachments {PEER_VERSION} {state}')
     media_root.mkdir(parents=True, exist_ok=True)
     with peer_environment(db_name, media_root) as env:

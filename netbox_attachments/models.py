@@ -315,7 +315,7 @@ def assignment_count(attachment='pk'):
 
 def visible_assignments_prefetch(user):
     """Loads NetBoxAttachment.visible_assignments for many attachments at once."""
-    links = NetBoxAttachmentAssignment.objects.restrict(user, 'view').select_related('object_type')
+    links = visible_to(user, NetBoxAttachmentAssignment.objects.select_related('object_type'))
     return models.Prefetch('assignments', queryset=links, to_attr='_visible_assignments')
 
 

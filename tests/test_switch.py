@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
 
@@ -35,12 +34,7 @@ UNIQUE_FILE_INDEX = 'CREATE UNIQUE INDEX "netbox_attachments_unique_file"'
 def copy_of_template(name):
     with databases.connect() as conn:
         databases.ensure_template(conn)
-        databases.drop(conn, name)
-        conn.execute(
-            psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
-                psycopg.sql.Identifier(name), psycopg.sql.Identifier(databases.TEMPLATE)
-            )
-        )
+        databases.copy(conn, name, databases.TEMPLATE)
     return name
 
 
@@ -353,12 +347,7 @@ def test_the_backfill_fills_checksum_content_type_and_missing_sizes(switched):
 def test_going_back_to_their_plugin_restores_their_schema_and_their_code_reads_every_record(switched):
     name = 'nba_peer_switch_back'
     with databases.connect() as conn:
-        databases.drop(conn, name)
-        conn.execute(
-            psycopg.sql.SQL('CREATE DATABASE {} TEMPLATE {}').format(
-                psycopg.sql.Identifier(name), psycopg.sql.Identifier(switched.name)
-            )
-        )
+        databases.copy(conn, name, switched.name)
     try:
         netbox(name, switched.media_root, 'migrate', '--no-input', 'netbox_attachments', '0013')
         assert schema_of(name) == switched.their_schema
