@@ -14,8 +14,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.middleware.csrf import get_token
 from django.urls import NoReverseMatch, reverse
+from rest_framework import serializers
 from utilities.views import get_viewname
 
+from .access import capabilities, may_view_model
 from .scope import models_in_scope, setting
 
 WEBPACK_CONFIG = 'NETBOX_ATTACHMENTS'
@@ -46,28 +48,62 @@ def bundles_built():
         return False
 
 
-def _permissions(user):
-    def perm(action, model):
-        return user.has_perm(f'netbox_attachments.{action}_{model}')
+#
+# The page configuration: its shape is declared once, by these serializers. The OpenAPI schema carries them as
+# components (api/schema.py), so the front end's TypeScript types are generated from them with the API client.
+#
 
-    return {
-        'addAttachment': perm('add', 'netboxattachment'),
-        'changeAttachment': perm('change', 'netboxattachment'),
-        'deleteAttachment': perm('delete', 'netboxattachment'),
-        'addAssignment': perm('add', 'netboxattachmentassignment'),
-        'deleteAssignment': perm('delete', 'netboxattachmentassignment'),
-    }
+
+class PageCapabilitiesSerializer(serializers.Serializer):
+    """What the page may offer the user (access.Capabilities); the server checks each action again."""
+
+    upload = serializers.BooleanField(help_text="Upload a file and link it to the page's object")
+    uploadUnlinked = serializers.BooleanField(source='upload_unlinked', help_text='Upload without linking')
+    link = serializers.BooleanField(help_text='Link an existing attachment')
+    unlink = serializers.BooleanField()
+    deleteEverywhere = serializers.BooleanField(source='delete', help_text='Delete an attachment with its file')
+
+
+class PageCommonSerializer(serializers.Serializer):
+    basePath = serializers.CharField(allow_blank=True, help_text="NetBox's BASE_PATH, '' or '/prefix'")
+    csrfToken = serializers.CharField(help_text="NetBox's CSRF cookie is HttpOnly, so the page hands the token over")
+    maxUploadSize = serializers.IntegerField(allow_null=True)
+    inlineContentTypes = serializers.ListField(child=serializers.CharField())
+    capabilities = PageCapabilitiesSerializer()
+    attachmentListUrl = serializers.CharField()
+
+
+class PageObjectSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="'app_label.model', e.g. 'dcim.device'")
+    typeId = serializers.IntegerField()
+    id = serializers.IntegerField()
+    display = serializers.CharField()
+    typeLabel = serializers.CharField()
+
+
+class ObjectWidgetPageConfigSerializer(PageCommonSerializer):
+    object = PageObjectSerializer()
+
+
+class PageObjectTypeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    value = serializers.CharField(help_text="'app_label.model'")
+    label = serializers.CharField()
+    apiUrl = serializers.CharField(help_text="NetBox's REST list of these objects, which the object picker searches")
+
+
+class ManagerPageConfigSerializer(PageCommonSerializer):
+    objectTypes = PageObjectTypeSerializer(many=True)
 
 
 def _common(request):
     return {
         # Paths in the generated API client start at /api/; a NetBox served under BASE_PATH needs its prefix.
         'basePath': '/' + settings.BASE_PATH.strip('/') if settings.BASE_PATH.strip('/') else '',
-        # NetBox's CSRF cookie is HttpOnly, so the page hands the token over.
         'csrfToken': get_token(request),
         'maxUploadSize': setting('max_upload_size'),
         'inlineContentTypes': list(setting('inline_content_types')),
-        'permissions': _permissions(request.user),
+        'capabilities': capabilities(request.user),
         'attachmentListUrl': reverse('plugins:netbox_attachments:netboxattachment_list'),
     }
 
@@ -75,7 +111,7 @@ def _common(request):
 def object_widget_config(request, obj):
     """What the attachment widget on an object's tab or panel needs to know."""
     object_type = ContentType.objects.get_for_model(obj)
-    return {
+    config = {
         **_common(request),
         'object': {
             'type': f'{object_type.app_label}.{object_type.model}',
@@ -85,13 +121,14 @@ def object_widget_config(request, obj):
             'typeLabel': str(obj._meta.verbose_name),
         },
     }
+    return ObjectWidgetPageConfigSerializer(config).data
 
 
 def widget_context(request, obj):
     """Template context of the widget on an object's tab or panel; no configuration when the bundles are not built."""
     # The widget lists attachments through the API, which needs view permission on them; without it the page keeps
     # the server-rendered table, which shows the same nothing.
-    usable = bundles_built() and request.user.has_perm('netbox_attachments.view_netboxattachment')
+    usable = bundles_built() and capabilities(request.user).view_attachments
     return {
         'widget_config': object_widget_config(request, obj) if usable else None,
         'widget_config_id': 'netbox-attachments-widget-config',
@@ -112,7 +149,7 @@ def manager_config(request):
         api_url = _api_list_url(model)
         # Object search runs on NetBox's own API, which applies the object permissions; a model the user may not
         # view at all is left out of the picker.
-        if api_url is None or not request.user.has_perm(f'{model._meta.app_label}.view_{model._meta.model_name}'):
+        if api_url is None or not may_view_model(request.user, model):
             continue
         object_type = ContentType.objects.get_for_model(model)
         object_types.append(
@@ -123,4 +160,4 @@ def manager_config(request):
                 'apiUrl': api_url,
             }
         )
-    return {**_common(request), 'objectTypes': object_types}
+    return ManagerPageConfigSerializer({**_common(request), 'objectTypes': object_types}).data

@@ -11,8 +11,8 @@ from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
 from utilities.filters import MultiValueCharFilter, MultiValueContentTypeFilter, MultiValueNumberFilter
 from utilities.filtersets import register_filterset
 
+from .access import current_user, links_to_visible_objects, visible_assignments
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, broken_object_type_ids
-from .visibility import current_user, links_to_visible_objects, visible_to
 
 
 def object_types_by_label(labels):
@@ -126,7 +126,7 @@ class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
             if not types:
                 return queryset.none()  # only unknown labels: nothing can be linked to them
         user = getattr(self.request, 'user', None) or current_user()
-        links = visible_to(user, NetBoxAttachmentAssignment.objects.all())
+        links = visible_assignments(user)
         if types:
             links = links.filter(object_type__in=types)
         if object_ids:

@@ -30,16 +30,16 @@ from utilities.forms.fields import (
 from utilities.forms.mixins import GenericObjectFormMixin
 from utilities.forms.rendering import FieldSet
 
+from .access import capabilities, current_user, user_may_view, visible_attachments
 from .cleanup import DEFAULT_MIN_AGE, lock_files
 from .models import NO_SUCH_OBJECT, UNIQUE_FILE, NetBoxAttachment, NetBoxAttachmentAssignment
 from .scope import object_types_in_scope
 from .storage import UPLOAD_FOLDER, check_upload_size
-from .visibility import current_user, user_may_view, visible_to
 
 
 def limit_to_viewable_attachments(field):
     """Offer, and print the names of, only attachments the current request's user may view."""
-    field.queryset = visible_to(current_user(), NetBoxAttachment.objects.all())
+    field.queryset = visible_attachments(current_user())
     # NetBox's filter-modifier widget renders the selected options from the widget it wraps, with that widget's
     # own copy of the choices.
     if (wrapped := getattr(field.widget, 'original_widget', None)) is not None:
@@ -102,7 +102,7 @@ class NetBoxAttachmentForm(InScopeObjectMixin, PrimaryModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = current_request.get()
-        may_link = request is None or request.user.has_perm('netbox_attachments.add_netboxattachmentassignment')
+        may_link = request is None or capabilities(request.user).link
         if self.instance.pk or not may_link:
             # Links of an existing attachment are managed from its page; without the right to link, no field.
             del self.fields['link_to']

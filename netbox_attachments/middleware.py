@@ -58,8 +58,8 @@ class MediaGuardMiddleware:
         folder = path.split('/', 1)[0].casefold()
         # Other methods are MediaView's to answer (405), as before this middleware served files itself.
         if folder == UPLOAD_FOLDER.casefold() and request.method in ('GET', 'HEAD'):
+            from .access import visible_attachments
             from .downloads import serve_attachment
-            from .models import NetBoxAttachment
 
             user = request.user
             if not user.is_authenticated and 'Authorization' in request.headers:
@@ -72,7 +72,7 @@ class MediaGuardMiddleware:
                     return HttpResponseForbidden('Invalid token')
             if not user.is_authenticated and settings.LOGIN_REQUIRED:
                 return None  # MediaView sends the client to the login page, as for any /media/ path
-            attachment = NetBoxAttachment.objects.restrict(user, 'view').filter(file=path).first()
+            attachment = visible_attachments(user).filter(file=path).first()
             if attachment is None:
                 raise Http404
             # Served as the API serves it, not by NetBox's MediaView: Django's static serve would send a .gz file

@@ -1,17 +1,15 @@
 """Attachments (a file with its metadata) and assignments (one attachment linked to one NetBox object)."""
 
 import os
-from collections import defaultdict
 
 from core.models import ObjectType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from netbox.models import NetBoxModel, PrimaryModel
 from utilities.exceptions import AbortRequest
-from utilities.querysets import RestrictedQuerySet
 
+from .access import AssignmentQuerySet, AttachmentQuerySet, current_user, prefetch_parents, visible_to
 from .scope import is_in_scope, object_type_label
 from .storage import (
     attachment_upload_to,
@@ -21,7 +19,6 @@ from .storage import (
     note_stored_file,
     original_filename,
 )
-from .visibility import current_user, is_restricted, visible_objects, visible_to
 
 # One wording everywhere (forms, API, the database constraint). Missing and hidden objects read the same, so an
 # answer never tells which IDs exist.
@@ -38,21 +35,6 @@ def validate_name(value):
             _('Names cannot contain control or formatting characters (such as bidirectional overrides).'),
             code='unsafe_characters',
         )
-
-
-class VisibleFirstQuerySet(RestrictedQuerySet):
-    def restrict(self, user, action='view'):
-        """NetBox's object permissions, and changing or deleting also needs view permission on the same object.
-
-        NetBox lets a user with change or delete permission but no view permission open an object's edit and
-        delete pages (and bulk confirmations), which print its name and file: here those pages answer 404.
-        """
-        queryset = super().restrict(user, action)
-        if action in ('change', 'delete'):
-            viewable = super().restrict(user, 'view')
-            if is_restricted(viewable):
-                queryset = queryset.filter(pk__in=viewable.values('pk'))
-        return queryset
 
 
 class NetBoxAttachment(PrimaryModel):
@@ -88,7 +70,7 @@ class NetBoxAttachment(PrimaryModel):
         help_text=_('SHA-256 digest of the file content'),
     )
 
-    objects = VisibleFirstQuerySet.as_manager()
+    objects = AttachmentQuerySet.as_manager()
 
     clone_fields = ('description', 'owner')
 
@@ -167,18 +149,6 @@ class NetBoxAttachment(PrimaryModel):
         finally:
             if self.file._committed:
                 self.file.close()
-
-
-class AssignmentQuerySet(VisibleFirstQuerySet):
-    def restrict(self, user, action='view'):
-        """As for attachments, and only assignments whose attachment the user may view.
-
-        An assignment shows its attachment's name (in its title, change log, journal, exports, bulk confirmations),
-        so every view and API endpoint that NetBox restricts hides it along with its attachment.
-        """
-        queryset = super().restrict(user, action)
-        attachments = NetBoxAttachment.objects.restrict(user, 'view')
-        return queryset.filter(attachment__in=attachments) if is_restricted(attachments) else queryset
 
 
 class AssignmentManager(models.Manager.from_queryset(AssignmentQuerySet)):
@@ -295,50 +265,6 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         return objectchange
 
 
-def assignment_count(attachment='pk'):
-    """Annotation: how many objects an attachment is linked to, across the whole system (hidden links included: a
-    count names nothing, and it tells what deleting the attachment removes). The one way every page and the API
-    count links: `attachment` is the attachment's key in the annotated query, 'pk' on attachments, 'attachment'
-    on assignments.
-
-    A correlated subquery rather than Count(): it adds no join or GROUP BY to the queries it annotates.
-    """
-    links = (
-        NetBoxAttachmentAssignment.objects.filter(attachment=models.OuterRef(attachment))
-        .order_by()
-        .values('attachment')
-        .annotate(count=models.Count('*'))
-        .values('count')
-    )
-    return Coalesce(models.Subquery(links, output_field=models.IntegerField()), 0)
-
-
-def visible_assignments_prefetch(user):
-    """Loads NetBoxAttachment.visible_assignments for many attachments at once."""
-    links = visible_to(user, NetBoxAttachmentAssignment.objects.select_related('object_type'))
-    return models.Prefetch('assignments', queryset=links, to_attr='_visible_assignments')
-
-
 def broken_object_type_ids():
     """IDs of the object types whose model can no longer be resolved."""
     return [ot.pk for ot in ObjectType.objects.all() if ot.model_class() is None]
-
-
-def prefetch_parents(assignments, user=None):
-    """Resolve the linked objects of many assignments with one query per object type.
-
-    Only objects the user may view are resolved (all of them when user is None, outside a request): the others
-    read as their raw label, so a list never reveals the name of an object its reader may not see.
-    """
-    by_type = defaultdict(list)
-    for assignment in assignments:
-        by_type[assignment.object_type_id].append(assignment)
-    for type_assignments in by_type.values():
-        model = type_assignments[0].object_type.model_class()
-        objects = {}
-        if model is not None:
-            wanted = visible_objects(user, model).filter(pk__in={a.object_id for a in type_assignments})
-            objects = {obj.pk: obj for obj in wanted}
-        for assignment in type_assignments:
-            assignment._parent = objects.get(assignment.object_id)
-    return assignments

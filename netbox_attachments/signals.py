@@ -8,9 +8,9 @@ from extras.models import Bookmark, ImageAttachment, JournalEntry, Subscription
 from netbox.models.features import model_is_public
 from utilities.exceptions import AbortRequest
 
+from .access import current_user, visible_objects
 from .models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment
 from .storage import delete_file_on_commit
-from .visibility import current_user, visible_objects
 
 
 @receiver(post_delete, sender=NetBoxAttachment)

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from netbox.plugins import PluginTemplateExtension
 
+from .access import capabilities
 from .bundles import widget_context
 from .scope import display_mode, is_in_scope, setting
 
@@ -16,25 +17,22 @@ class ObjectAttachments(PluginTemplateExtension):
         request = self.context.get('request')
         if obj is None or request is None or getattr(obj, 'pk', None) is None or not is_in_scope(type(obj)):
             return None
-        user = request.user
-        return {
-            'object_type_id': ContentType.objects.get_for_model(obj).pk,
-            'can_add': user.has_perm('netbox_attachments.add_netboxattachment')
-            and user.has_perm('netbox_attachments.add_netboxattachmentassignment'),
-            'can_link': user.has_perm('netbox_attachments.add_netboxattachmentassignment'),
-            'can_view': user.has_perm('netbox_attachments.view_netboxattachmentassignment'),
-        }
+        return {'object_type_id': ContentType.objects.get_for_model(obj).pk, 'may': capabilities(request.user)}
 
     def _panel(self, position):
         context = self._context()
-        if context is None or not context['can_view'] or display_mode(type(self.context['object'])) != position:
+        if (
+            context is None
+            or not context['may'].view_assignments
+            or display_mode(type(self.context['object'])) != position
+        ):
             return ''
         context.update(widget_context(self.context['request'], self.context['object']), placement=position)
         return self.render('netbox_attachments/inc/object_panel.html', extra_context=context)
 
     def buttons(self):
         context = self._context()
-        if context is None or not context['can_add'] or not setting('create_add_button'):
+        if context is None or not context['may'].upload or not setting('create_add_button'):
             return ''
         return self.render('netbox_attachments/inc/add_button.html', extra_context=context)
 

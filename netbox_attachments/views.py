@@ -19,37 +19,25 @@ from utilities.views import (
 )
 
 from . import filtersets, forms, tables
+from .access import (
+    assignment_count,
+    attachments_with_counts,
+    capabilities,
+    object_assignments,
+    prefetch_parents,
+    visible_assignments,
+    visible_assignments_prefetch,
+    visible_attachments,
+    visible_objects,
+)
 from .bundles import bundles_built, manager_config, widget_context
 from .downloads import serve_attachment
-from .models import (
-    NetBoxAttachment,
-    NetBoxAttachmentAssignment,
-    assignment_count,
-    prefetch_parents,
-    visible_assignments_prefetch,
-)
+from .models import NetBoxAttachment, NetBoxAttachmentAssignment
 from .scope import DISPLAY_TAB, display_mode, is_in_scope
-from .visibility import visible_objects
 
 #
-# Shared querysets
+# Object pages: the tab and the panel
 #
-
-
-def attachments_with_counts():
-    return NetBoxAttachment.objects.annotate(assignment_count=assignment_count())
-
-
-def object_assignments(user, obj):
-    """The rows shown on an object's page: its links whose attachment the user may also view."""
-    object_type = ContentType.objects.get_for_model(obj)
-    return (
-        NetBoxAttachmentAssignment.objects.restrict(user, 'view')
-        .filter(object_type=object_type, object_id=obj.pk)
-        .select_related('attachment', 'object_type')
-        .annotate(assignment_count=assignment_count('attachment'))
-        .order_by('attachment__name', 'pk')
-    )
 
 
 def object_attachments_context(request, obj, table_id):
@@ -57,14 +45,11 @@ def object_attachments_context(request, obj, table_id):
     table = tables.NetBoxAttachmentForObjectTable(object_assignments(request.user, obj), orderable=False)
     table.attrs['id'] = table_id
     table.configure(request)
-    user = request.user
     return {
         'object': obj,
         'table': table,
         'object_type_id': ContentType.objects.get_for_model(obj).pk,
-        'can_add': user.has_perm('netbox_attachments.add_netboxattachment')
-        and user.has_perm('netbox_attachments.add_netboxattachmentassignment'),
-        'can_link': user.has_perm('netbox_attachments.add_netboxattachmentassignment'),
+        'may': capabilities(request.user),
     }
 
 
@@ -72,11 +57,6 @@ def viewable_object_or_404(request, model, pk):
     if not is_in_scope(model):
         raise Http404(_('Objects of this type cannot have attachments.'))
     return get_object_or_404(visible_objects(request.user, model), pk=pk)
-
-
-#
-# Object pages: the tab and the panel
-#
 
 
 def count_for_current_user(obj):
@@ -104,7 +84,7 @@ class ObjectAttachmentsTabView(ConditionalLoginRequiredMixin, View):
     )
 
     def get(self, request, model, pk):
-        if not request.user.has_perm('netbox_attachments.view_netboxattachmentassignment'):
+        if not capabilities(request.user).view_assignments:
             raise Http404
         obj = viewable_object_or_404(request, model, pk)
         if display_mode(model) != DISPLAY_TAB:
@@ -171,7 +151,7 @@ class ObjectAttachmentsPanelView(ConditionalLoginRequiredMixin, View):
     """The table of a panel on an object page, loaded by HTMX: ?object_type_id=<id>&object_id=<id>."""
 
     def get(self, request):
-        if not request.user.has_perm('netbox_attachments.view_netboxattachmentassignment'):
+        if not capabilities(request.user).view_assignments:
             raise Http404
         try:
             object_type = ContentType.objects.get_for_id(int(request.GET['object_type_id']))
@@ -199,7 +179,7 @@ class NetBoxAttachmentManagerView(ConditionalLoginRequiredMixin, View):
     """The attachment manager: the React page for every attachment (search, upload, preview, link, delete)."""
 
     def get(self, request):
-        if not request.user.has_perm('netbox_attachments.view_netboxattachment'):
+        if not capabilities(request.user).view_attachments:
             raise PermissionDenied
         config = manager_config(request) if bundles_built() else None
         return render(request, 'netbox_attachments/manager.html', {'manager_config': config})
@@ -222,12 +202,13 @@ class NetBoxAttachmentView(generic.ObjectView):
     queryset = attachments_with_counts()
 
     def get_extra_context(self, request, instance):
-        assignments = instance.assignments.restrict(request.user, 'view').select_related('object_type').order_by('pk')
+        assignments = visible_assignments(request.user).filter(attachment=instance).select_related('object_type')
+        assignments = assignments.order_by('pk')
         assignments_table = tables.NetBoxAttachmentAssignmentTable(
             prefetch_parents(list(assignments), request.user), exclude=('attachment',), orderable=False
         )
         assignments_table.configure(request)
-        return {'assignments_table': assignments_table}
+        return {'assignments_table': assignments_table, 'may': capabilities(request.user)}
 
 
 @register_model_view(NetBoxAttachment, 'add', detail=False)
@@ -248,9 +229,7 @@ class NetBoxAttachmentDownloadView(ConditionalLoginRequiredMixin, View):
     """The file of an attachment, for users who may view that attachment (object permissions included)."""
 
     def get(self, request, pk):
-        return serve_attachment(
-            request, get_object_or_404(NetBoxAttachment.objects.restrict(request.user, 'view'), pk=pk)
-        )
+        return serve_attachment(request, get_object_or_404(visible_attachments(request.user), pk=pk))
 
 
 @register_model_view(NetBoxAttachment, 'bulk_import', path='import', detail=False)

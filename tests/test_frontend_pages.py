@@ -65,8 +65,8 @@ def test_the_tab_hands_the_widget_its_object_permissions_and_limits(client):
         'display': device.name,
         'typeLabel': 'device',
     }
-    assert config['permissions'] == dict.fromkeys(
-        ('addAttachment', 'changeAttachment', 'deleteAttachment', 'addAssignment', 'deleteAssignment'), True
+    assert config['capabilities'] == dict.fromkeys(
+        ('upload', 'uploadUnlinked', 'link', 'unlink', 'deleteEverywhere'), True
     )
     assert config['maxUploadSize'] == 1024**3
     assert 'image/svg+xml' not in config['inlineContentTypes'] and 'application/pdf' in config['inlineContentTypes']
@@ -100,7 +100,7 @@ def test_a_read_only_user_gets_no_write_permissions_in_the_configuration(client)
     device = make_device()
     login(client, *VIEW_ALL)
     config = json_script(client.get(f'/dcim/devices/{device.pk}/attachments/').content.decode(), WIDGET_CONFIG_ID)
-    assert not any(config['permissions'].values())
+    assert not any(config['capabilities'].values())
 
 
 def test_the_configuration_is_json_not_inline_script(client):

@@ -1,44 +1,16 @@
-// The configuration Django hands each page through json_script (netbox_attachments/bundles.py).
+// The configuration Django hands each page through json_script. Its shape is declared once, by the serializers in
+// netbox_attachments/bundles.py; these types are generated from them with the API client (make api-client).
+import type { components } from './api/schema';
 
-export interface Permissions {
-  addAttachment: boolean;
-  changeAttachment: boolean;
-  deleteAttachment: boolean;
-  addAssignment: boolean;
-  deleteAssignment: boolean;
-}
-
-export interface CommonConfig {
-  basePath: string;
-  csrfToken: string;
-  maxUploadSize: number | null;
-  inlineContentTypes: string[];
-  permissions: Permissions;
-  attachmentListUrl: string;
-}
-
-export interface TargetObject {
-  type: string; // 'dcim.device'
-  typeId: number;
-  id: number;
-  display: string;
-  typeLabel: string;
-}
-
-export interface WidgetConfig extends CommonConfig {
-  object: TargetObject;
-}
-
-export interface ObjectTypeOption {
-  id: number;
-  value: string;
-  label: string;
-  apiUrl: string;
-}
-
-export interface ManagerConfig extends CommonConfig {
-  objectTypes: ObjectTypeOption[];
-}
+type Schemas = components['schemas'];
+export type WidgetConfig = Schemas['ObjectWidgetPageConfig'];
+export type ManagerConfig = Schemas['ManagerPageConfig'];
+/** The part both pages share. */
+export type CommonConfig = Omit<WidgetConfig, 'object'>;
+/** What the page may offer the user; access.capabilities() on the server decides, and checks each action again. */
+export type Capabilities = Schemas['PageCapabilities'];
+export type TargetObject = Schemas['PageObject'];
+export type ObjectTypeOption = Schemas['PageObjectType'];
 
 /** Reads the JSON that `{{ config|json_script:id }}` put on the page. */
 export function readConfig<T>(elementId: string): T {
@@ -46,15 +18,3 @@ export function readConfig<T>(elementId: string): T {
   if (!element?.textContent) throw new Error(`netbox_attachments: no configuration element #${elementId} on the page`);
   return JSON.parse(element.textContent) as T;
 }
-
-/** What may the current user do? Upload needs both add permissions: the file is linked right after it is stored. */
-export function abilities(permissions: Permissions) {
-  return {
-    upload: permissions.addAttachment && permissions.addAssignment,
-    uploadUnlinked: permissions.addAttachment,
-    link: permissions.addAssignment,
-    unlink: permissions.deleteAssignment,
-    deleteEverywhere: permissions.deleteAttachment,
-  };
-}
-export type Abilities = ReturnType<typeof abilities>;

@@ -4,8 +4,14 @@ import copy
 import json
 import re
 
+from django.urls import path
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.validation import validate_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+
+from ..bundles import ManagerPageConfigSerializer, ObjectWidgetPageConfigSerializer
 
 API_PREFIX = '/api/plugins/netbox-attachments/'
 REF = re.compile(r'"\$ref": "#/components/schemas/([^"]+)"')
@@ -16,6 +22,29 @@ def netbox_schema():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     validate_schema(schema)
     return schema
+
+
+class PageConfigsSerializer(serializers.Serializer):
+    objectWidget = ObjectWidgetPageConfigSerializer()
+    manager = ManagerPageConfigSerializer()
+
+
+class PageConfigsView(GenericAPIView):
+    """Not routed: it only lets drf-spectacular describe the configurations the pages hand their React bundles."""
+
+    schema = AutoSchema()  # drf-spectacular's own: NetBox's expects a model queryset
+    serializer_class = PageConfigsSerializer
+
+    def get(self, request):
+        raise NotImplementedError
+
+
+def page_config_components():
+    """OpenAPI components of the page configurations (bundles.py), for the front end's generated types."""
+    schema = SchemaGenerator(patterns=[path('page-configs/', PageConfigsView.as_view())]).get_schema(public=True)
+    components = schema['components']['schemas']
+    del components['PageConfigs']  # the wrapper; the pages use its parts
+    return components
 
 
 def plugin_schema(schema=None):
@@ -30,7 +59,11 @@ def plugin_schema(schema=None):
             needed.add(name)
             pending |= set(REF.findall(json.dumps(components[name])))
     paths = copy.deepcopy(paths)
-    components = {name: copy.deepcopy(components[name]) for name in sorted(needed)}
+    components = {name: copy.deepcopy(components[name]) for name in needed}
+    pages = page_config_components()
+    if clashes := needed & pages.keys():
+        raise ValueError(f'page configuration components clash with API components: {sorted(clashes)}')
+    components = dict(sorted({**components, **pages}.items()))
     describe_answers_as_sent(paths, components)
     return {
         **{key: value for key, value in schema.items() if key not in ('paths', 'components')},

@@ -15,9 +15,9 @@ from netbox.api.serializers.fields import NetBoxAPIHyperlinkedIdentityField, Net
 from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
-from ..models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment, prefetch_parents
+from ..access import prefetch_parents, visible_attachments, visible_objects
+from ..models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment
 from ..storage import check_upload_size
-from ..visibility import visible_objects
 from .fields import APIURLField, DownloadURLField, GuardedFileField, UIURLField
 
 #
@@ -293,7 +293,7 @@ class NetBoxAttachmentAssignmentSerializer(LoadsRowsMixin, NetBoxModelSerializer
         request = self.context.get('request')
         attachment = data.get('attachment')
         new_link = request is not None and attachment is not None and self.instance is None
-        if new_link and not NetBoxAttachment.objects.restrict(request.user, 'view').filter(pk=attachment.pk).exists():
+        if new_link and not visible_attachments(request.user).filter(pk=attachment.pk).exists():
             raise serializers.ValidationError({'attachment': NO_SUCH_OBJECT})
         object_type, object_id = data.get('object_type'), data.get('object_id')
         model = object_type.model_class() if object_type is not None else None

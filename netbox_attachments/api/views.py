@@ -14,15 +14,9 @@ from rest_framework.viewsets import GenericViewSet
 from utilities.exceptions import AbortRequest
 
 from .. import filtersets
+from ..access import assignment_count, visible_assignments_prefetch, visible_objects, visible_to
 from ..downloads import serve_attachment, serve_image
-from ..models import (
-    ALREADY_LINKED,
-    UNIQUE_ASSIGNMENT,
-    NetBoxAttachment,
-    NetBoxAttachmentAssignment,
-    assignment_count,
-    visible_assignments_prefetch,
-)
+from ..models import ALREADY_LINKED, UNIQUE_ASSIGNMENT, NetBoxAttachment, NetBoxAttachmentAssignment
 from ..scope import setting
 from ..signed_links import LinkRefused, lifetime, make_link, resolve_link
 from ..storage import upload_too_large_message
@@ -283,7 +277,7 @@ class ImageAttachmentFileViewSet(FileActionsMixin, GenericViewSet):
     file_kind = 'image'
 
     def get_queryset(self):
-        return ImageAttachment.objects.restrict(self.request.user, 'view')
+        return visible_to(self.request.user, ImageAttachment.objects.all())
 
 
 #
@@ -292,7 +286,7 @@ class ImageAttachmentFileViewSet(FileActionsMixin, GenericViewSet):
 
 
 def viewable_files(kind, user):
-    return FILE_KINDS[kind][0].objects.restrict(user, 'view')
+    return visible_objects(user, FILE_KINDS[kind][0])
 
 
 class SignedDownloadView(GenericViewSet):

@@ -306,6 +306,17 @@ export interface components {
             /** @description One entry per object which failed; objects which would have succeeded are omitted, as a bulk operation is all-or-none. Absent where the request could not be attributed to individual entries at all (e.g. a request body which is not a list). */
             errors?: components["schemas"]["BulkOperationEntryError"][];
         };
+        ManagerPageConfig: {
+            attachmentListUrl: string;
+            /** @description NetBox's BASE_PATH, '' or '/prefix' */
+            basePath: string;
+            capabilities: components["schemas"]["PageCapabilities"];
+            /** @description NetBox's CSRF cookie is HttpOnly, so the page hands the token over */
+            csrfToken: string;
+            inlineContentTypes: string[];
+            maxUploadSize: number | null;
+            objectTypes: components["schemas"]["PageObjectType"][];
+        };
         /**
          * @description Represents an object related through a ForeignKey field. On write, it accepts a primary key (PK) value or a
          *     dictionary of attributes which can be used to uniquely identify the related object. This class should be
@@ -423,6 +434,45 @@ export interface components {
             name?: string;
             owner?: (number | (components["schemas"]["BriefOwnerRequest"] | null)) | null;
             tags?: components["schemas"]["NestedTagRequest"][];
+        };
+        ObjectWidgetPageConfig: {
+            attachmentListUrl: string;
+            /** @description NetBox's BASE_PATH, '' or '/prefix' */
+            basePath: string;
+            capabilities: components["schemas"]["PageCapabilities"];
+            /** @description NetBox's CSRF cookie is HttpOnly, so the page hands the token over */
+            csrfToken: string;
+            inlineContentTypes: string[];
+            maxUploadSize: number | null;
+            object: components["schemas"]["PageObject"];
+        };
+        /** @description What the page may offer the user (access.Capabilities); the server checks each action again. */
+        PageCapabilities: {
+            /** @description Delete an attachment with its file */
+            deleteEverywhere: boolean;
+            /** @description Link an existing attachment */
+            link: boolean;
+            unlink: boolean;
+            /** @description Upload a file and link it to the page's object */
+            upload: boolean;
+            /** @description Upload without linking */
+            uploadUnlinked: boolean;
+        };
+        PageObject: {
+            display: string;
+            id: number;
+            /** @description 'app_label.model', e.g. 'dcim.device' */
+            type: string;
+            typeId: number;
+            typeLabel: string;
+        };
+        PageObjectType: {
+            /** @description NetBox's REST list of these objects, which the object picker searches */
+            apiUrl: string;
+            id: number;
+            label: string;
+            /** @description 'app_label.model' */
+            value: string;
         };
         PaginatedNetBoxAttachmentAssignmentList: {
             /** @example 123 */
