@@ -15,7 +15,7 @@ from netbox.api.serializers.fields import NetBoxAPIHyperlinkedIdentityField, Net
 from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
-from ..access import prefetch_parents, visible_attachments, visible_objects
+from ..access import attachments_with_counts, prefetch_parents, visible_attachments, visible_objects
 from ..models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment
 from ..storage import check_upload_size
 from .fields import APIURLField, DownloadURLField, GuardedFileField, UIURLField
@@ -228,9 +228,10 @@ class NetBoxAttachmentSerializer(LoadsRowsMixin, PrimaryModelSerializer):
 
     @extend_schema_field(OpenApiTypes.INT)
     def get_assignment_count(self, attachment):
-        # Lists and details annotate it; a freshly created or updated attachment is counted here.
-        count = getattr(attachment, 'assignment_count', None)
-        return attachment.assignments.count() if count is None else count
+        # Lists and details annotate it; a freshly created or updated attachment is counted by the same annotation.
+        if (count := getattr(attachment, 'assignment_count', None)) is None:
+            count = attachments_with_counts().values_list('assignment_count', flat=True).get(pk=attachment.pk)
+        return count
 
     def validate_file(self, file):
         return check_upload_size(file)
