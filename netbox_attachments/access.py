@@ -8,9 +8,9 @@ NetBox's object permissions (ObjectPermission, with constraints) are the source.
 
 - Attachments (`AttachmentQuerySet.restrict`): NetBox's rule, and changing or deleting also needs view permission
   on the same attachment, so no edit or delete page prints what its user may not view.
-- Assignments, "links" in the UI (`AssignmentQuerySet.restrict`): as attachments, and visible only together with
-  their attachment, whose name they show.
-- Linked objects (`visible_objects`, `prefetch_parents`, `links_to_visible_objects`): an object the user may not
+- Assignments, called links in the UI (`AssignmentQuerySet.restrict`): as attachments, and visible only together
+  with their attachment, whose name they show.
+- Linked objects (`visible_objects`, `prefetch_parents`, `assignments_to_visible_objects`): an object the user may not
   view is never named; a link to it reads as its raw label ('dcim > device #7').
 - The link count (`assignment_count`) counts every link, hidden ones included: a number names nothing, and it says
   what deleting an attachment removes.
@@ -111,14 +111,14 @@ def assignment_count(attachment='pk'):
     """
     from .models import NetBoxAttachmentAssignment
 
-    links = (
+    assignments = (
         NetBoxAttachmentAssignment.objects.filter(attachment=models.OuterRef(attachment))
         .order_by()
         .values('attachment')
         .annotate(count=models.Count('*'))
         .values('count')
     )
-    return Coalesce(models.Subquery(links, output_field=models.IntegerField()), 0)
+    return Coalesce(models.Subquery(assignments, output_field=models.IntegerField()), 0)
 
 
 def attachments_with_counts():
@@ -141,8 +141,8 @@ def object_assignments(user, obj):
 
 def visible_assignments_prefetch(user):
     """Loads NetBoxAttachment.visible_assignments for many attachments at once."""
-    links = visible_assignments(user).select_related('object_type')
-    return models.Prefetch('assignments', queryset=links, to_attr='_visible_assignments')
+    assignments = visible_assignments(user).select_related('object_type')
+    return models.Prefetch('assignments', queryset=assignments, to_attr='_visible_assignments')
 
 
 #
@@ -170,7 +170,7 @@ def prefetch_parents(assignments, user=None):
     return assignments
 
 
-def links_to_visible_objects(user, links, object_types=None):
+def assignments_to_visible_objects(user, assignments, object_types=None):
     """Narrow an assignment queryset to links whose linked object the user may view (broken links stay).
 
     Filters that match attachments by what they are linked to use this, so that a filter never tells a reader
@@ -178,9 +178,9 @@ def links_to_visible_objects(user, links, object_types=None):
     caller knows them, saves the query that finds them.
     """
     if user is None:
-        return links
+        return assignments
     if object_types is None:
-        object_types = ObjectType.objects.filter(pk__in=links.order_by().values('object_type'))
+        object_types = ObjectType.objects.filter(pk__in=assignments.order_by().values('object_type'))
     visible = models.Q(pk__in=[])
     for object_type in object_types:
         model = object_type.model_class()
@@ -189,7 +189,7 @@ def links_to_visible_objects(user, links, object_types=None):
             visible |= models.Q(object_type=object_type, object_id__in=objects.values('pk'))
         else:  # every object of the type may be seen, or a broken link names no object to hide
             visible |= models.Q(object_type=object_type)
-    return links.filter(visible)
+    return assignments.filter(visible)
 
 
 #

@@ -196,13 +196,13 @@ def scan(storage, *, min_age=DEFAULT_MIN_AGE, excludes=(), now=None, list_broken
 
     if list_broken:
         broken_ids = broken_object_type_ids()
-        links = NetBoxAttachmentAssignment.objects.filter(object_type_id__in=broken_ids).select_related(
+        assignments = NetBoxAttachmentAssignment.objects.filter(object_type_id__in=broken_ids).select_related(
             'attachment', 'object_type'
         )
         by_attachment = {}
-        for link in links.order_by('attachment_id', 'pk'):
-            entry = by_attachment.setdefault(link.attachment_id, (link.attachment, []))
-            entry[1].append(f'{object_type_label(link.object_type)} #{link.object_id}')
+        for assignment in assignments.order_by('attachment_id', 'pk'):
+            entry = by_attachment.setdefault(assignment.attachment_id, (assignment.attachment, []))
+            entry[1].append(assignment.target_label)
         report.broken = list(by_attachment.values())
     return report
 

@@ -11,7 +11,7 @@ from netbox.filtersets import NetBoxModelFilterSet, PrimaryModelFilterSet
 from utilities.filters import MultiValueCharFilter, MultiValueContentTypeFilter, MultiValueNumberFilter
 from utilities.filtersets import register_filterset
 
-from .access import current_user, links_to_visible_objects, visible_assignments
+from .access import assignments_to_visible_objects, current_user, visible_assignments
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment, broken_object_type_ids
 
 
@@ -89,8 +89,9 @@ class CheckDone(Exception):
 
 @register_filterset
 class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
-    # The filters on links consider only links the reader may view, to objects the reader may view: a filter must
-    # not tell which hidden objects an attachment is linked to. All three apply together, to the same link.
+    # The filters on assignments consider only assignments the reader may view, to objects the reader may view: a
+    # filter must not tell which hidden objects an attachment is linked to. All three apply together, to the same
+    # assignment.
     object_type = MultiValueCharFilter(method='filter_linked_object', label=_('Object type (app_label.model)'))
     object_type_id = django_filters.ModelMultipleChoiceFilter(
         queryset=ObjectType.objects.all(),
@@ -126,13 +127,13 @@ class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
             if not types:
                 return queryset.none()  # only unknown labels: nothing can be linked to them
         user = getattr(self.request, 'user', None) or current_user()
-        links = visible_assignments(user)
+        assignments = visible_assignments(user)
         if types:
-            links = links.filter(object_type__in=types)
+            assignments = assignments.filter(object_type__in=types)
         if object_ids:
-            links = links.filter(object_id__in=object_ids)
-        links = links_to_visible_objects(user, links, object_types=types or None)
-        return queryset.filter(pk__in=links.values('attachment'))
+            assignments = assignments.filter(object_id__in=object_ids)
+        assignments = assignments_to_visible_objects(user, assignments, object_types=types or None)
+        return queryset.filter(pk__in=assignments.values('attachment'))
 
     def filter_has_assignments(self, queryset, name, value):
         if value is None:
@@ -155,7 +156,7 @@ class NetBoxAttachmentFilterSet(PrimaryModelFilterSet):
 class NetBoxAttachmentAssignmentFilterSet(NetBoxModelFilterSet):
     # A plain number filter, not NetBox's usual choice filter (which answers 400 for an unknown ID): an ID that does
     # not exist and one the reader may not view both give an empty list, so the answer does not tell them apart.
-    # netbox-attachments 12.x answered the same, and scripts check that deleting an attachment removed its links.
+    # netbox-attachments 12.x answered the same, and scripts check that deleting an attachment removed its assignments.
     attachment_id = MultiValueNumberFilter(label=_('Attachment (ID)'))
     object_type = MultiValueContentTypeFilter(label=_('Object type (app_label.model)'))
     object_type_id = django_filters.ModelMultipleChoiceFilter(
