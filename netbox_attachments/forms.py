@@ -46,6 +46,13 @@ def limit_to_viewable_attachments(field):
         wrapped.choices = field.choices
 
 
+def in_scope_object_field(label, html_id, **options):
+    """A generic object field with NetBox's selector; InScopeObjectMixin fills in its object types."""
+    return GenericObjectChoiceField(
+        label=label, content_type_queryset=ContentType.objects.none(), selector=True, hx_target_id=html_id, **options
+    )
+
+
 class InScopeObjectMixin(GenericObjectFormMixin):
     """Limits a generic object field to the object types that may have attachments, and to objects the user may
     view."""
@@ -79,13 +86,11 @@ class InScopeObjectMixin(GenericObjectFormMixin):
 
 
 class NetBoxAttachmentForm(InScopeObjectMixin, PrimaryModelForm):
-    link_to = GenericObjectChoiceField(
-        label=_('Link to'),
-        content_type_queryset=ContentType.objects.none(),
+    link_to = in_scope_object_field(
+        _('Link to'),
+        'attachment',
         required=False,
-        selector=True,
         gfk_name='pending_link',
-        hx_target_id='attachment',
         help_text=_('Optionally link the new attachment to an object right away'),
     )
     comments = CommentField()
@@ -260,13 +265,7 @@ class NetBoxAttachmentAssignmentForm(InScopeObjectMixin, NetBoxModelForm):
         queryset=NetBoxAttachment.objects.all(),
         selector=True,
     )
-    parent = GenericObjectChoiceField(
-        label=_('Object'),
-        content_type_queryset=ContentType.objects.none(),
-        required=True,
-        selector=True,
-        hx_target_id='assignment',
-    )
+    parent = in_scope_object_field(_('Object'), 'assignment', required=True)
     scoped_object_field = 'parent'
 
     fieldsets = (FieldSet('attachment', 'parent', 'tags', name=_('Link'), html_id='assignment'),)

@@ -37,6 +37,11 @@ def validate_name(value):
         )
 
 
+def file_detail(field_class, verbose_name, help_text, **options):
+    """A fact about the stored file, set by refresh_file_details(): never edited in forms, empty when unknown."""
+    return field_class(verbose_name=verbose_name, editable=False, blank=True, help_text=help_text, **options)
+
+
 class NetBoxAttachment(PrimaryModel):
     """A stored file with its metadata. It exists on its own: assignments link it to any number of objects."""
 
@@ -48,27 +53,16 @@ class NetBoxAttachment(PrimaryModel):
         validators=[validate_name],
     )
     file = models.FileField(verbose_name=_('file'), upload_to=attachment_upload_to, max_length=255)
-    size = models.PositiveBigIntegerField(
-        verbose_name=_('size'),
-        editable=False,
+    size = file_detail(
+        models.PositiveBigIntegerField,
+        _('size'),
+        _('Size of the file in bytes; empty when it could not be read'),
         null=True,
-        blank=True,
-        help_text=_('Size of the file in bytes; empty when it could not be read'),
     )
-    content_type = models.CharField(
-        verbose_name=_('content type'),
-        max_length=255,
-        editable=False,
-        blank=True,
-        help_text=_('Media type derived from the file name'),
+    content_type = file_detail(
+        models.CharField, _('content type'), _('Media type derived from the file name'), max_length=255
     )
-    sha256 = models.CharField(
-        verbose_name=_('SHA-256'),
-        max_length=64,
-        editable=False,
-        blank=True,
-        help_text=_('SHA-256 digest of the file content'),
-    )
+    sha256 = file_detail(models.CharField, _('SHA-256'), _('SHA-256 digest of the file content'), max_length=64)
 
     objects = AttachmentQuerySet.as_manager()
 

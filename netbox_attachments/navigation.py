@@ -1,6 +1,17 @@
 from django.utils.translation import gettext_lazy as _
 from netbox.plugins import PluginMenu, PluginMenuButton, PluginMenuItem
 
+
+def view(name):
+    return f'plugins:netbox_attachments:{name}'
+
+
+def button(name, title, icon, permission):
+    return PluginMenuButton(link=view(name), title=title, icon_class=f'mdi {icon}', permissions=[permission])
+
+
+ADD_ATTACHMENT = 'netbox_attachments.add_netboxattachment'
+
 menu = PluginMenu(
     label=_('Attachments'),
     icon_class='mdi mdi-paperclip',
@@ -9,39 +20,29 @@ menu = PluginMenu(
             _('Attachments'),
             (
                 PluginMenuItem(
-                    link='plugins:netbox_attachments:netboxattachment_list',
+                    link=view('netboxattachment_list'),
                     link_text=_('Attachments'),
                     permissions=['netbox_attachments.view_netboxattachment'],
                     buttons=(
-                        PluginMenuButton(
-                            link='plugins:netbox_attachments:netboxattachment_add',
-                            title=_('Add'),
-                            icon_class='mdi mdi-plus-thick',
-                            permissions=['netbox_attachments.add_netboxattachment'],
-                        ),
-                        PluginMenuButton(
-                            link='plugins:netbox_attachments:netboxattachment_bulk_import',
-                            title=_('Import'),
-                            icon_class='mdi mdi-upload',
-                            permissions=['netbox_attachments.add_netboxattachment'],
-                        ),
+                        button('netboxattachment_add', _('Add'), 'mdi-plus-thick', ADD_ATTACHMENT),
+                        button('netboxattachment_bulk_import', _('Import'), 'mdi-upload', ADD_ATTACHMENT),
                     ),
                 ),
                 PluginMenuItem(
-                    link='plugins:netbox_attachments:netboxattachment_manager',
+                    link=view('netboxattachment_manager'),
                     link_text=_('Manager'),
                     permissions=['netbox_attachments.view_netboxattachment'],
                 ),
                 PluginMenuItem(
-                    link='plugins:netbox_attachments:netboxattachmentassignment_list',
+                    link=view('netboxattachmentassignment_list'),
                     link_text=_('Assignments'),
                     permissions=['netbox_attachments.view_netboxattachmentassignment'],
                     buttons=(
-                        PluginMenuButton(
-                            link='plugins:netbox_attachments:netboxattachmentassignment_add',
-                            title=_('Link'),
-                            icon_class='mdi mdi-link-variant-plus',
-                            permissions=['netbox_attachments.add_netboxattachmentassignment'],
+                        button(
+                            'netboxattachmentassignment_add',
+                            _('Link'),
+                            'mdi-link-variant-plus',
+                            'netbox_attachments.add_netboxattachmentassignment',
                         ),
                     ),
                 ),

@@ -137,6 +137,12 @@ class LoadsRowsMixin:
 
 FAST_URL_FIELDS = {NetBoxAPIHyperlinkedIdentityField: APIURLField, NetBoxURLHyperlinkedIdentityField: UIURLField}
 
+# An assignment's fields, in the attachment's nested list and on the assignment endpoint alike.
+ASSIGNMENT_FIELDS = (
+    'id', 'url', 'display', 'attachment', 'object_type', 'object_id', 'parent', 'tags', 'custom_fields', 'created',
+    'last_updated',
+)  # fmt: skip
+
 PARENT_FIELD = extend_schema_field(
     {
         'type': 'object',
@@ -168,10 +174,7 @@ class AttachmentAssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NetBoxAttachmentAssignment
-        fields = (
-            'id', 'url', 'display', 'attachment', 'object_type', 'object_id', 'parent', 'tags', 'custom_fields',
-            'created', 'last_updated',
-        )  # fmt: skip
+        fields = ASSIGNMENT_FIELDS
         read_only_fields = fields
 
     @PARENT_FIELD
@@ -253,10 +256,7 @@ class NetBoxAttachmentAssignmentSerializer(LoadsRowsMixin, NetBoxModelSerializer
 
     class Meta:
         model = NetBoxAttachmentAssignment
-        fields = (
-            'id', 'url', 'display', 'attachment', 'object_type', 'object_id', 'parent', 'tags', 'custom_fields',
-            'created', 'last_updated',
-        )  # fmt: skip
+        fields = ASSIGNMENT_FIELDS
         brief_fields = ('id', 'url', 'display', 'attachment', 'object_type', 'object_id')
         list_serializer_class = PageListSerializer
         # Duplicates are refused by the model's clean() with a message people understand; the database constraint
