@@ -32,6 +32,7 @@ from utilities.forms.rendering import FieldSet
 
 from .access import capabilities, current_user, user_may_view, visible_attachments
 from .cleanup import DEFAULT_MIN_AGE, lock_files
+from .internals import forget_content_types
 from .models import NO_SUCH_OBJECT, UNIQUE_FILE, NetBoxAttachment, NetBoxAttachmentAssignment
 from .scope import object_types_in_scope
 from .storage import UPLOAD_FOLDER, check_upload_size
@@ -67,7 +68,7 @@ class InScopeObjectMixin(GenericObjectFormMixin):
         field.content_type_field.queryset = scoped
         # The first preparation ran against an empty type list and cached that; without a fresh look-up the object
         # selector would not know its model, and NetBox could not restrict it to what the user may view.
-        field._content_type_cache = {}
+        forget_content_types(field)
         field.prepare(self, self.scoped_object_field)
 
     def clean(self):

@@ -10,6 +10,7 @@ from netbox.models import NetBoxModel, PrimaryModel
 from utilities.exceptions import AbortRequest
 
 from .access import AssignmentQuerySet, AttachmentQuerySet, current_user, prefetch_parents, visible_to
+from .internals import fetched_peers, is_new_upload, is_stored
 from .scope import is_in_scope, object_type_label
 from .storage import (
     attachment_upload_to,
@@ -117,7 +118,7 @@ class NetBoxAttachment(PrimaryModel):
 
     def save(self, *args, **kwargs):
         # An uncommitted file is a new upload (on create, or replacing the current file on edit).
-        new_upload = bool(self.file) and not self.file._committed
+        new_upload = is_new_upload(self.file)
         if new_upload:
             if not self.name:
                 self.name = original_filename(self.file.name)[:254]
@@ -129,7 +130,7 @@ class NetBoxAttachment(PrimaryModel):
         try:
             super().save(*args, **kwargs)
         finally:
-            if new_upload and self.file._committed:  # stored, whether or not the record was saved
+            if new_upload and is_stored(self.file):  # stored, whether or not the record was saved
                 note_stored_file(self.file.name, self.file.storage)
 
     def refresh_file_details(self):
@@ -141,7 +142,7 @@ class NetBoxAttachment(PrimaryModel):
         except OSError:
             self.size, self.sha256 = None, ''
         finally:
-            if self.file._committed:
+            if is_stored(self.file):
                 self.file.close()
 
 
@@ -203,7 +204,7 @@ class NetBoxAttachmentAssignment(NetBoxModel):
         this, so none of them can print the name of a hidden object."""
         if not hasattr(self, '_parent'):
             # The rows fetched with this one (a page, an export chunk) are resolved with it, one query per type.
-            peers = [peer for ref in self._state.peers if (peer := ref()) is not None and not hasattr(peer, '_parent')]
+            peers = [peer for peer in fetched_peers(self) if not hasattr(peer, '_parent')]
             prefetch_parents(peers if self in peers else [*peers, self], current_user())
         return self._parent
 

@@ -17,6 +17,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.crypto import get_random_string
 from django.utils.text import get_valid_filename
 
+from .internals import allows_overwrite
+
 logger = logging.getLogger('netbox_attachments.storage')
 
 # Every attachment file lives below this folder of the storage (MEDIA_ROOT for the default file system storage).
@@ -85,7 +87,7 @@ def with_random_part(name):
 def storage_overwrites(storage):
     """True for storages that replace an existing file on save (django-storages' S3 backend by default, Django's file
     system storage with allow_overwrite)."""
-    return bool(getattr(storage, 'file_overwrite', False) or getattr(storage, '_allow_overwrite', False))
+    return bool(getattr(storage, 'file_overwrite', False)) or allows_overwrite(storage)
 
 
 def upload_too_large_message(limit):

@@ -1,43 +1,12 @@
-"""Serializer fields: those that keep long lists fast, and the file URL that keeps files behind the permission check."""
+"""Serializer fields: the download URL, and the file URL that keeps files behind the permission check.
 
-from django.urls import reverse
+The URL fields that keep long lists fast (APIURLField, UIURLField, ReverseOnceMixin) are in internals.py.
+"""
+
 from django.utils.encoding import filepath_to_uri
-from netbox.api.serializers.fields import NetBoxAPIHyperlinkedIdentityField, NetBoxURLHyperlinkedIdentityField
 from rest_framework.serializers import FileField, HyperlinkedIdentityField
 
-
-class ReverseOnceMixin:
-    """Reverses the URL of the first object of each model once, then fills in the others' keys.
-
-    A list of 1,000 attachments with 3 links each holds about 9,000 object URLs; resolving each one through Django's
-    URL resolver was a quarter of the response time. The URL of one object differs from another's of the same model
-    only in the key, so the first result serves as the template.
-    """
-
-    def get_url(self, obj, view_name, request, format):
-        pk = getattr(obj, 'pk', None)
-        if pk in (None, '') or self.lookup_field != 'pk':
-            return super().get_url(obj, view_name, request, format)
-        templates = self.__dict__.setdefault('_url_templates', {})
-        key = (type(obj), format)
-        if key in templates:
-            prefix, suffix = templates[key] or (None, None)
-            if prefix is not None:
-                return f'{prefix}{pk}{suffix}'
-            return super().get_url(obj, view_name, request, format)
-        url = super().get_url(obj, view_name, request, format)
-        segment = f'/{pk}/'
-        at = url.rfind(segment) if url else -1
-        templates[key] = (url[: at + 1], url[at + len(segment) - 1 :]) if at >= 0 else None
-        return url
-
-
-class APIURLField(ReverseOnceMixin, NetBoxAPIHyperlinkedIdentityField):
-    pass
-
-
-class UIURLField(ReverseOnceMixin, NetBoxURLHyperlinkedIdentityField):
-    pass
+from ..internals import ReverseOnceMixin, media_url_prefix
 
 
 class DownloadURLField(ReverseOnceMixin, HyperlinkedIdentityField):
@@ -60,7 +29,7 @@ class GuardedFileField(FileField):
         if not value:
             return None
         if '_media_prefix' not in self.__dict__:  # reversed once per serializer, as ReverseOnceMixin does
-            self._media_prefix = reverse('media', kwargs={'path': '-'})[:-1]
+            self._media_prefix = media_url_prefix()
         url = self._media_prefix + filepath_to_uri(value.name)
         request = self.context.get('request')
         return request.build_absolute_uri(url) if request else url

@@ -11,14 +11,22 @@ from extras.models import Tag, TaggedItem
 from netbox.api.exceptions import SerializerNotFound
 from netbox.api.fields import ContentTypeField
 from netbox.api.serializers import NestedTagSerializer, NetBoxModelSerializer, PrimaryModelSerializer
-from netbox.api.serializers.fields import NetBoxAPIHyperlinkedIdentityField, NetBoxURLHyperlinkedIdentityField
 from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
 from ..access import attachments_with_counts, prefetch_parents, visible_attachments, visible_objects
+from ..internals import (
+    APIURLField,
+    UIURLField,
+    custom_field_object_cache,
+    custom_fields_of,
+    is_prefetched,
+    set_prefetched,
+    use_fast_url_fields,
+)
 from ..models import NO_SUCH_OBJECT, NetBoxAttachment, NetBoxAttachmentAssignment
 from ..storage import check_upload_size
-from .fields import APIURLField, DownloadURLField, GuardedFileField, UIURLField
+from .fields import DownloadURLField, GuardedFileField
 
 #
 # Linked objects ("parents")
@@ -51,9 +59,7 @@ def brief_parent(assignment, context):
         except SerializerNotFound:
             serializer = None
         else:
-            for name, field in list(serializer.fields.items()):
-                if type(field) in FAST_URL_FIELDS:  # NetBox's own URL fields, as declared on every serializer
-                    serializer.fields[name] = FAST_URL_FIELDS[type(field)]()
+            use_fast_url_fields(serializer)
             # NetBox's brief form has no page URL; front ends need it to link the object.
             if 'display_url' not in serializer.fields:
                 serializer.fields['display_url'] = UIURLField()
@@ -66,9 +72,9 @@ def preload_tags(items):
 
     NetBox prefetches tags through taggit, which builds a filtered query for every row while prefetching (about
     0.4 ms a row, most of a 1,000-row list's prefetch time); the view sets leave tags out of their list prefetch and
-    this fills the same cache instead.
+    this fills the same cache instead (internals.set_prefetched).
     """
-    items = [item for item in items if 'tags' not in getattr(item, '_prefetched_objects_cache', {})]
+    items = [item for item in items if not is_prefetched(item, 'tags')]
     if not items:
         return
     by_object = defaultdict(list)
@@ -79,10 +85,7 @@ def preload_tags(items):
         by_object[tagged_item.object_id].append(tagged_item.tag)
     container = Tag.objects.all()
     for item in items:
-        tags = container._chain()
-        tags._result_cache, tags._prefetch_done = by_object.get(item.pk, []), True
-        item._prefetched_objects_cache = getattr(item, '_prefetched_objects_cache', {})
-        item._prefetched_objects_cache.setdefault('tags', tags)
+        set_prefetched(item, 'tags', container, by_object.get(item.pk, []))
 
 
 OBJECT_TYPES = (CustomFieldTypeChoices.TYPE_OBJECT, CustomFieldTypeChoices.TYPE_MULTIOBJECT)
@@ -92,15 +95,16 @@ def preload_custom_field_objects(context, *groups):
     """Load the objects that object-type custom fields of these rows point to, with one query per model.
 
     groups are (serializer, rows) pairs. NetBox's CustomFieldsDataField reads such objects from the context's
-    'cf_object_cache' (filled by NetBox's own list serializer, which PageListSerializer replaces) and, once that
-    cache exists, from nowhere else: so every serializer of the response that shows custom fields is given here.
+    cache (internals.custom_field_object_cache; filled by NetBox's own list serializer, which PageListSerializer
+    replaces) and, once that cache exists, from nowhere else: so every serializer of the response that shows custom
+    fields is given here.
     """
     wanted = defaultdict(set)
     for serializer, rows in groups:
         field = serializer.fields.get('custom_fields')
         if not isinstance(field, CustomFieldsDataField):
             continue
-        for custom_field in field._get_custom_fields():
+        for custom_field in custom_fields_of(field):
             if custom_field.type in OBJECT_TYPES:
                 model = custom_field.related_object_type.model_class()
                 for row in rows:
@@ -109,7 +113,7 @@ def preload_custom_field_objects(context, *groups):
                         wanted[model].update(value if isinstance(value, list) else [value])
     if not wanted:
         return
-    cache = context.setdefault('cf_object_cache', {})
+    cache = custom_field_object_cache(context)
     for model, pks in wanted.items():
         missing = {pk for pk in pks if (model, pk) not in cache}
         for obj in model._default_manager.filter(pk__in=missing) if model is not None and missing else ():
@@ -134,8 +138,6 @@ class LoadsRowsMixin:
             self.load_rows([instance])
         return super().to_representation(instance)
 
-
-FAST_URL_FIELDS = {NetBoxAPIHyperlinkedIdentityField: APIURLField, NetBoxURLHyperlinkedIdentityField: UIURLField}
 
 # An assignment's fields, in the attachment's nested list and on the assignment endpoint alike.
 ASSIGNMENT_FIELDS = (

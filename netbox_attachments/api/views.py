@@ -16,6 +16,7 @@ from utilities.exceptions import AbortRequest
 from .. import filtersets
 from ..access import assignment_count, visible_assignments_prefetch, visible_objects, visible_to
 from ..downloads import serve_attachment, serve_image
+from ..internals import without_prefetch
 from ..models import ALREADY_LINKED, UNIQUE_ASSIGNMENT, NetBoxAttachment, NetBoxAttachmentAssignment
 from ..scope import setting
 from ..signed_links import LinkRefused, lifetime, make_link, resolve_link
@@ -196,10 +197,7 @@ class PageListMixin:
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == 'list' and 'tags' in queryset._prefetch_related_lookups:
-            lookups = [lookup for lookup in queryset._prefetch_related_lookups if lookup != 'tags']
-            queryset = queryset.prefetch_related(None).prefetch_related(*lookups)
-        return queryset
+        return without_prefetch(queryset, 'tags') if self.action == 'list' else queryset
 
 
 #
