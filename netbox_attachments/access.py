@@ -29,6 +29,8 @@ from django.db.models.functions import Coalesce
 from netbox.context import current_request
 from utilities.querysets import RestrictedQuerySet
 
+from .internals import has_filters
+
 # The models import this module for their querysets, so the functions below that need a model import it when called.
 
 
@@ -40,7 +42,7 @@ def current_user():
 
 def is_restricted(queryset):
     """True when a restricted queryset filters anything out (False for superusers and unconstrained permissions)."""
-    return bool(queryset.query.where)
+    return has_filters(queryset)
 
 
 #

@@ -6,6 +6,7 @@ plugin reads or writes another project's private attribute: when one of them cha
 the only place to mend, and tests/test_internals.py, which pins each internal against the installed libraries, says
 which trick broke and why.
 
+- Querysets (Django): `has_filters`.
 - Prefetch caches (Django, taggit): `is_prefetched`, `set_prefetched`, `without_prefetch`.
 - Linked objects fetched together (Django's FETCH_PEERS): `fetched_peers`.
 - Custom field objects (NetBox's CustomFieldsDataField): `custom_fields_of`, `custom_field_object_cache`.
@@ -25,6 +26,17 @@ DJANGO_VERSION = '6.1'
 DRF_VERSION = '3.18'
 NETBOX_VERSION = '4.7'
 TAGGIT_VERSION = '6.1'
+
+
+#
+# Querysets
+#
+
+
+def has_filters(queryset):
+    """True when the queryset has a WHERE clause. access.is_restricted asks it of a restrict()ed queryset: NetBox
+    adds no condition for superusers and unconstrained permissions, so a subquery on it can be left out."""
+    return bool(queryset.query.where)
 
 
 #

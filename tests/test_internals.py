@@ -47,6 +47,7 @@ from netbox_attachments.internals import (
     custom_fields_of,
     fetched_peers,
     forget_content_types,
+    has_filters,
     is_new_upload,
     is_prefetched,
     is_stored,
@@ -57,7 +58,7 @@ from netbox_attachments.internals import (
 )
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
 
-from .factories import link, make_attachment, make_device, make_site
+from .factories import link, make_attachment, make_device, make_site, make_user
 from .helpers import API_ATTACHMENTS
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,17 @@ def test_checked_versions():
 #
 # Prefetch caches (Django, taggit)
 #
+
+
+def test_has_filters_is_false_only_for_a_queryset_without_conditions(admin_user):
+    viewer = make_user(None, 'netbox_attachments.view_netboxattachment')
+    constrained = make_user(
+        None, 'netbox_attachments.view_netboxattachment', constraints={'netbox_attachments.netboxattachment': {'pk': 1}}
+    )
+    assert not has_filters(NetBoxAttachment.objects.restrict(admin_user, 'view'))
+    assert not has_filters(NetBoxAttachment.objects.restrict(viewer, 'view'))
+    assert has_filters(NetBoxAttachment.objects.restrict(constrained, 'view'))
+    assert has_filters(NetBoxAttachment.objects.filter(name='x'))
 
 
 def test_set_prefetched_tags_are_read_without_a_query(django_assert_num_queries):
