@@ -2,6 +2,7 @@
 // webpack-bundle-tracker writes the stats file that django-webpack-loader reads (netbox_attachments/bundles.py).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import MiniCssExtractPlugin from 'mini-css-extract-plugin';
 import BundleTracker from 'webpack-bundle-tracker';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,12 +35,28 @@ export default (_env, argv) => {
           options: { target: 'es2020', jsx: 'automatic' },
           exclude: /node_modules/,
         },
+        // Imported CSS becomes a .css file (the styles chunk below), linked by render_bundle '<entry>' 'css'.
+        { test: /\.css$/, use: [MiniCssExtractPlugin.loader, 'css-loader'] },
       ],
     },
-    plugins: [new BundleTracker({ path: pluginDir, filename: 'webpack-stats.json', relativePath: true })],
+    plugins: [
+      new MiniCssExtractPlugin({ filename: production ? '[name].[contenthash:8].css' : '[name].css' }),
+      new BundleTracker({ path: pluginDir, filename: 'webpack-stats.json', relativePath: true }),
+    ],
     devtool: production ? false : 'eval-source-map',
     stats: 'errors-warnings',
     performance: { hints: false }, // scripts/bundle-size.mjs checks the budget that matters: gzipped bytes per page
-    optimization: { splitChunks: { chunks: 'async' } },
+    optimization: {
+      splitChunks: {
+        cacheGroups: {
+          // React and the libraries in one file that both pages load (render_bundle puts it before the entry), so
+          // the browser fetches it once and takes it from its cache on the other page. Its content hash changes only
+          // when the libraries (or the parts of them the code uses) do.
+          vendor: { test: /[\\/]node_modules[\\/]/, name: 'vendor', chunks: 'all' },
+          // One stylesheet for both pages, for the same reason.
+          styles: { type: 'css/mini-extract', name: 'styles', chunks: 'all', enforce: true },
+        },
+      },
+    },
   };
 };

@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import unescape
 
 import pytest
 from core.models import ObjectType
@@ -43,8 +44,12 @@ def json_script(html, element_id):
     return json.loads(match.group(1))
 
 
-def script_sources(html):
-    return re.findall(r'<script src="([^"]+)"', html)
+def plugin_files(html):
+    """The plugin's built files a page loads, in order, without their content hashes ('vendor.js')."""
+    urls = re.findall(r'<(?:script src|link href)="/static/netbox_attachments/dist/([^"]+)"', html)
+    names = [re.fullmatch(r'([\w-]+)\.[0-9a-f]{8}\.(js|css)', url) for url in urls]
+    assert all(names), urls
+    return [f'{name[1]}.{name[2]}' for name in names]
 
 
 #
@@ -79,12 +84,10 @@ def test_the_tab_loads_the_widget_bundle_from_static_files(client):
     device = make_device()
     login(client, *VIEW_ALL)
     html = client.get(f'/dcim/devices/{device.pk}/attachments/').content.decode()
-    sources = [src for src in script_sources(html) if 'netbox_attachments' in src]
-    bundle = r'/static/netbox_attachments/dist/object-widget\.[0-9a-f]{8}\.js'
-    assert len(sources) == 1 and re.fullmatch(bundle, sources[0])
+    assert plugin_files(html) == ['styles.css', 'vendor.js', 'object-widget.js']
 
 
-def test_the_server_rendered_table_stays_inside_the_mount_point_for_pages_without_javascript(client):
+def test_the_server_rendered_panel_stays_inside_the_mount_point_for_pages_without_the_widget(client):
     attachment = make_attachment(name='Rack manual')
     device = make_device()
     link(attachment, device)
@@ -92,8 +95,9 @@ def test_the_server_rendered_table_stays_inside_the_mount_point_for_pages_withou
     html = client.get(f'/dcim/devices/{device.pk}/attachments/').content.decode()
     start = html.index(f'data-netbox-attachments-widget="{WIDGET_CONFIG_ID}"')
     mount = html[start : html.index(f'id="{WIDGET_CONFIG_ID}"')]
-    assert 'Rack manual' in mount
-    assert 'Add Attachment' in mount and 'Link Existing' in mount and 'Unlink' in mount
+    # Its table (loaded by HTMX), the fallback without JavaScript, and its buttons.
+    assert 'netbox-attachment-assignments/?embedded=True&object_type_id=' in mount and '<noscript>' in mount
+    assert 'Add Attachment' in mount and 'Link Existing' in mount
 
 
 def test_a_read_only_user_gets_no_write_permissions_in_the_configuration(client):
@@ -120,9 +124,9 @@ def test_every_panel_position_hosts_the_widget(client, plugin_settings, position
         html = client.get(site.get_absolute_url()).content.decode()
     assert f'data-placement="{position}"' in html
     assert json_script(html, WIDGET_CONFIG_ID)['object']['id'] == site.pk
-    assert any('object-widget' in src for src in script_sources(html))
-    # The HTMX table stays for browsers without JavaScript.
-    assert 'netbox-attachment-panel/?object_type_id=' in html
+    assert 'object-widget.js' in plugin_files(html)
+    # The server-rendered panel (its HTMX table) stays for browsers without the widget.
+    assert 'netbox-attachment-assignments/?embedded=True&object_type_id=' in html
 
 
 @pytest.mark.parametrize('stats', [None, '{"status": "compile"}', '{"status": "error", "error": "x"}', '{not json'])
@@ -136,9 +140,11 @@ def test_pages_keep_their_server_rendered_table_without_a_finished_build(client,
     link(attachment, device)
     login(client, *VIEW_ALL)
     html = client.get(f'/dcim/devices/{device.pk}/attachments/').content.decode()
-    assert 'Rack manual' in html
+    table = re.search(r'hx-get="([^"]*netbox-attachment-assignments/\?embedded=True[^"]*)"', html)
+    table_url = unescape(table.group(1))
+    assert 'Rack manual' in client.get(table_url, headers={'HX-Request': 'true'}).content.decode()
     assert f'id="{WIDGET_CONFIG_ID}"' not in html
-    assert not any('object-widget' in src for src in script_sources(html))
+    assert plugin_files(html) == []
 
 
 def test_users_who_may_not_view_attachments_keep_the_server_rendered_panel(client, plugin_settings):
@@ -164,8 +170,8 @@ def test_the_manager_page_loads_its_own_bundle_only(client):
     login(client, *VIEW_ALL)
     response = client.get(MANAGER)
     assert response.status_code == 200
-    sources = [src for src in script_sources(response.content.decode()) if 'netbox_attachments' in src]
-    assert len(sources) == 1 and '/dist/manager.' in sources[0]
+    # The same shared files as the object pages (cached by the browser), and the manager's own script.
+    assert plugin_files(response.content.decode()) == ['styles.css', 'vendor.js', 'manager.js']
 
 
 def test_the_manager_offers_only_object_types_the_user_may_view(client):

@@ -2,7 +2,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-import { ensureStyles } from '../utils/styles';
+// webpack extracts it into the page's stylesheet, which the template links beside the script.
+import '../styles.css';
 
 export function createQueryClient() {
   return new QueryClient({
@@ -15,7 +16,6 @@ export function createQueryClient() {
 export function mount(element: HTMLElement, render: () => ReactNode): void {
   if (element.dataset.netboxAttachmentsMounted) return;
   element.dataset.netboxAttachmentsMounted = 'true';
-  ensureStyles();
   // The panel's HTMX placeholder must not fire its request into a node React is about to replace.
   element.querySelectorAll('[hx-trigger]').forEach((node) => node.removeAttribute('hx-trigger'));
   createRoot(element).render(

@@ -1,6 +1,5 @@
-import { useConfirmAction } from '../../hooks/useConfirmAction';
 import { plural } from '../../utils/format';
-import { Dialog } from '../Dialog/Dialog';
+import { ConfirmDialog } from '../kit/ConfirmDialog';
 
 interface Props {
   name: string;
@@ -17,31 +16,18 @@ export function deleteConsequence(linkCount: number): string {
   return `This deletes the attachment and its file for everyone. ${links} This cannot be undone.`;
 }
 
-/** Confirms deleting an attachment everywhere; the error of a refused delete stays in the dialog. */
+/** Confirms deleting an attachment everywhere. */
 export function DeleteDialog({ name, linkCount, onDelete, onClose }: Props) {
-  const { busy, error, confirm } = useConfirmAction(onDelete, onClose);
   return (
-    <Dialog
+    <ConfirmDialog
       title="Delete attachment"
+      question={`Delete “${name}” everywhere?`}
+      confirmLabel="Delete attachment and file"
+      busyLabel="Deleting…"
+      onConfirm={onDelete}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn btn-outline-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-danger" onClick={confirm} disabled={busy}>
-            {busy ? 'Deleting…' : 'Delete attachment and file'}
-          </button>
-        </>
-      }
     >
-      <p className="fw-bold">Delete “{name}” everywhere?</p>
-      <p>{deleteConsequence(linkCount)}</p>
-      {error && (
-        <div className="alert alert-danger mb-0" role="alert">
-          {error}
-        </div>
-      )}
-    </Dialog>
+      <p className="mb-0">{deleteConsequence(linkCount)}</p>
+    </ConfirmDialog>
   );
 }

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 
 import type { Api, Attachment } from '../../api/client';
 import type { ObjectTypeOption } from '../../config';
@@ -69,10 +69,7 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
       }
     >
       <div className="row g-2">
-        <div className="col-md-5">
-          <label className="form-label" htmlFor="netbox-attachments-link-type">
-            Object type
-          </label>
+        <Field id="netbox-attachments-link-type" label="Object type" className="col-md-5">
           <select
             id="netbox-attachments-link-type"
             className="form-select no-ts"
@@ -88,11 +85,8 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
               </option>
             ))}
           </select>
-        </div>
-        <div className="col-md-7">
-          <label className="form-label" htmlFor="netbox-attachments-link-search">
-            Search objects
-          </label>
+        </Field>
+        <Field id="netbox-attachments-link-search" label="Search objects" className="col-md-7">
           <input
             id="netbox-attachments-link-search"
             type="search"
@@ -102,7 +96,7 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
             onChange={(event) => setQuery(event.target.value)}
             data-autofocus
           />
-        </div>
+        </Field>
       </div>
       {results.isError && (
         <div className="alert alert-danger mt-3 mb-0" role="alert">
@@ -140,5 +134,27 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
         </div>
       )}
     </Dialog>
+  );
+}
+
+/** A column of the dialog's top row: a control under its label. */
+function Field({
+  id,
+  label,
+  className,
+  children,
+}: {
+  id: string;
+  label: string;
+  className: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={className}>
+      <label className="form-label" htmlFor={id}>
+        {label}
+      </label>
+      {children}
+    </div>
   );
 }

@@ -3,15 +3,15 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 
 import { ApiError, type Attachment } from '../../api/client';
-import type { CommonConfig, ManagerConfig, Permissions } from '../../config';
+import type { Capabilities, CommonConfig, ManagerConfig } from '../../config';
 import { createFakeApi, linkOf, makeAttachment, widgetConfig } from '../../test/fakeApi';
 import { renderWithQueries } from '../../test/render';
 import { Manager, PAGE_SIZE, listQuery } from './Manager';
 
 const NO_FILTERS = { q: '', objectTypeId: '', hasAssignments: '', hasBrokenAssignments: '', tag: '' } as const;
 
-function managerConfig(permissions?: Permissions): ManagerConfig {
-  const common: CommonConfig = widgetConfig(permissions ? { permissions } : {});
+function managerConfig(capabilities?: Capabilities): ManagerConfig {
+  const common: CommonConfig = widgetConfig(capabilities ? { capabilities } : {});
   return {
     ...common,
     objectTypes: [
@@ -232,11 +232,11 @@ describe('Manager', () => {
 
   it('offers only preview and download to a user with no change permission', async () => {
     const readOnly = managerConfig({
-      addAttachment: false,
-      changeAttachment: false,
-      deleteAttachment: false,
-      addAssignment: false,
-      deleteAssignment: false,
+      upload: false,
+      uploadUnlinked: false,
+      link: false,
+      unlink: false,
+      deleteEverywhere: false,
     });
     renderManager([linkedTo('Rack manual', 1)], readOnly);
     await screen.findByRole('link', { name: 'Rack manual' });

@@ -1,25 +1,21 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useDropzone } from 'react-dropzone';
 
 import type { Api, Attachment, AttachmentLink, AttachmentQuery } from '../../api/client';
-import { abilities, type ManagerConfig } from '../../config';
+import type { ManagerConfig } from '../../config';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
 import { useUploadQueue } from '../../hooks/useUploadQueue';
 import { formatSize } from '../../utils/format';
-import { DeleteDialog } from '../DeleteDialog/DeleteDialog';
-import { FileIcon } from '../FileIcon/FileIcon';
 import { LinkObjectsDialog } from '../LinkObjectsDialog/LinkObjectsDialog';
-import { LazyPreviewDialog } from '../PreviewDialog/LazyPreviewDialog';
-import type { PreviewTarget } from '../PreviewDialog/PreviewDialog';
 import { PreviewDownloadButtons } from '../PreviewDownloadButtons/PreviewDownloadButtons';
-import { UnlinkDialog } from '../UnlinkDialog/UnlinkDialog';
 import { UploadQueue } from '../UploadQueue/UploadQueue';
+import { AttachmentRow, AttachmentTable, nextSort, type Column, type Sort } from '../kit/AttachmentTable';
+import { DropzoneRoot, UploadButton, useFileDrop } from '../kit/DropzoneRoot';
+import { DeleteButton, IconButton } from '../kit/RowButtons';
+import { ListState } from '../kit/ListState';
+import { useRefreshAttachments, useRowActions } from '../kit/useRowActions';
 
 export const PAGE_SIZE = 25;
-
-// no-ts: NetBox's page script turns every other <select> into a TomSelect widget, which React could not control.
-const SELECT = 'form-select w-auto no-ts';
 
 type YesNo = '' | 'true' | 'false';
 interface Filters {
@@ -31,10 +27,27 @@ interface Filters {
 }
 const NO_FILTERS: Filters = { q: '', objectTypeId: '', hasAssignments: '', hasBrokenAssignments: '', tag: '' };
 
-const SORTABLE: { key: string; label: string }[] = [
+/** [value, label] of a filter's choice; the first, with value "", is the one that filters nothing. */
+type Option = [string, string];
+const HAS_ASSIGNMENTS: Option[] = [
+  ['', 'Linked or not'],
+  ['true', 'Has assignments'],
+  ['false', 'Has no assignments'],
+];
+const HAS_BROKEN_ASSIGNMENTS: Option[] = [
+  ['', 'Broken links or not'],
+  ['true', 'Has broken assignments'],
+  ['false', 'No broken assignments'],
+];
+
+// Sortable keys are the API's `ordering` values.
+const COLUMNS: Column[] = [
   { key: 'name', label: 'Name' },
+  { key: 'file', label: 'File', sortable: false },
   { key: 'size', label: 'Size' },
   { key: 'assignment_count', label: 'Links' },
+  { key: 'linked', label: 'Linked to', sortable: false },
+  { key: 'description', label: 'Description', sortable: false },
   { key: 'created', label: 'Created' },
 ];
 
@@ -61,44 +74,38 @@ interface Props {
 
 /** Every attachment: server-side search, filters, sorting and pages; upload, preview, link, unlink and delete. */
 export function Manager({ config, api }: Props) {
-  const can = abilities(config.permissions);
-  const queryClient = useQueryClient();
+  const can = config.capabilities;
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [ordering, setOrdering] = useState('name');
+  const [sort, setSort] = useState<Sort>({ key: 'name', descending: false });
   const [page, setPage] = useState(0);
   const q = useDebouncedValue(filters.q.trim());
-  const query = listQuery({ ...filters, q }, ordering, page);
+  const query = listQuery({ ...filters, q }, `${sort.descending ? '-' : ''}${sort.key}`, page);
   const list = useQuery({
     queryKey: ['attachments', 'manager', query],
     queryFn: ({ signal }) => api.listAttachments(query, signal),
     placeholderData: keepPreviousData,
   });
   const tags = useQuery({ queryKey: ['tags'], queryFn: () => api.listTags() });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['attachments'] });
+  const refresh = useRefreshAttachments();
 
   const setFilter = (changes: Partial<Filters>) => {
     setFilters((current) => ({ ...current, ...changes }));
     setPage(0);
   };
+  /** A filter's value and change handler, for its select. */
+  const bind = (field: keyof Filters) => ({
+    value: filters[field],
+    onChange: (value: string) => setFilter({ [field]: value }),
+  });
   const sortBy = (key: string) => {
-    setOrdering((current) => (current === key ? `-${key}` : key));
+    setSort((current) => nextSort(current, key));
     setPage(0);
   };
 
   const queue = useUploadQueue({ api, maxUploadSize: config.maxUploadSize, onStored: refresh });
-  const dropzone = useDropzone({
-    onDrop: (files) => queue.add(files),
-    noClick: true,
-    noKeyboard: true,
-    disabled: !can.uploadUnlinked,
-  });
-
-  const [preview, setPreview] = useState<PreviewTarget | null>(null);
+  const dropzone = useFileDrop(queue.add, can.uploadUnlinked);
+  const actions = useRowActions(api, config);
   const [linking, setLinking] = useState<Attachment | null>(null);
-  const [unlinking, setUnlinking] = useState<{ attachment: Attachment; link: AttachmentLink } | null>(null);
-  const [deleting, setDeleting] = useState<Attachment | null>(null);
-  const unlink = useMutation({ mutationFn: (id: number) => api.unlink(id), onSettled: refresh });
-  const remove = useMutation({ mutationFn: (id: number) => api.deleteAttachment(id), onSettled: refresh });
 
   const count = list.data?.count ?? 0;
   // A delete or unlink (here or by someone else) can empty the last page: step back to the new last one.
@@ -108,20 +115,12 @@ export function Manager({ config, api }: Props) {
   const last = Math.min(count, (page + 1) * PAGE_SIZE);
 
   return (
-    <div
-      {...dropzone.getRootProps({
-        className: 'card netbox-attachments-widget',
-        role: 'region',
-        'aria-label': 'Attachment manager',
-        // A disabled dropzone marks its root aria-disabled, which would disable every control inside it for assistive
-        // technology; only dropping is off for users who may not upload.
-        'aria-disabled': undefined,
-      })}
+    <DropzoneRoot
+      dropzone={dropzone}
+      label="Attachment manager"
+      className="card netbox-attachments-widget"
+      dropMessage="Drop files to upload them as new attachments"
     >
-      <input {...dropzone.getInputProps({ 'aria-label': 'Choose files to upload' })} />
-      {dropzone.isDragActive && (
-        <div className="netbox-attachments-drop">Drop files to upload them as new attachments</div>
-      )}
       <div className="card-header flex-wrap gap-2">
         <input
           type="search"
@@ -132,59 +131,26 @@ export function Manager({ config, api }: Props) {
           value={filters.q}
           onChange={(event) => setFilter({ q: event.target.value })}
         />
-        <select
-          className={SELECT}
-          aria-label="Linked to object type"
-          value={filters.objectTypeId}
-          onChange={(event) => setFilter({ objectTypeId: event.target.value })}
-        >
-          <option value="">Any object type</option>
-          {config.objectTypes.map((type) => (
-            <option key={type.id} value={type.id}>
-              {type.label}
-            </option>
-          ))}
-        </select>
-        <select
-          className={SELECT}
-          aria-label="Has assignments"
-          value={filters.hasAssignments}
-          onChange={(event) => setFilter({ hasAssignments: event.target.value as YesNo })}
-        >
-          <option value="">Linked or not</option>
-          <option value="true">Has assignments</option>
-          <option value="false">Has no assignments</option>
-        </select>
-        <select
-          className={SELECT}
-          aria-label="Has broken assignments"
-          value={filters.hasBrokenAssignments}
-          onChange={(event) => setFilter({ hasBrokenAssignments: event.target.value as YesNo })}
-        >
-          <option value="">Broken links or not</option>
-          <option value="true">Has broken assignments</option>
-          <option value="false">No broken assignments</option>
-        </select>
-        <select
-          className={SELECT}
-          aria-label="Tag"
-          value={filters.tag}
-          onChange={(event) => setFilter({ tag: event.target.value })}
-        >
-          <option value="">Any tag</option>
-          {(tags.data ?? []).map((tag) => (
-            <option key={tag.id} value={tag.slug}>
-              {tag.display}
-            </option>
-          ))}
-        </select>
-        <div className="ms-auto btn-list">
-          {can.uploadUnlinked && (
-            <button type="button" className="btn btn-primary" onClick={dropzone.open}>
-              <i className="mdi mdi-upload" aria-hidden="true" /> Upload files
-            </button>
-          )}
-        </div>
+        <FilterSelect
+          label="Linked to object type"
+          {...bind('objectTypeId')}
+          options={[
+            ['', 'Any object type'],
+            ...config.objectTypes.map((type): Option => [String(type.id), type.label]),
+          ]}
+        />
+        <FilterSelect label="Has assignments" {...bind('hasAssignments')} options={HAS_ASSIGNMENTS} />
+        <FilterSelect
+          label="Has broken assignments"
+          {...bind('hasBrokenAssignments')}
+          options={HAS_BROKEN_ASSIGNMENTS}
+        />
+        <FilterSelect
+          label="Tag"
+          {...bind('tag')}
+          options={[['', 'Any tag'], ...(tags.data ?? []).map((tag): Option => [tag.slug ?? tag.display, tag.display])]}
+        />
+        <div className="ms-auto btn-list">{can.uploadUnlinked && <UploadButton dropzone={dropzone} />}</div>
       </div>
       {tags.isError && (
         <div className="card-body py-2 text-secondary small" role="status">
@@ -192,127 +158,71 @@ export function Manager({ config, api }: Props) {
         </div>
       )}
       <UploadQueue items={queue.items} onCancel={queue.cancel} onClear={queue.clearFinished} />
-      {list.isError && (
-        <div className="card-body">
-          <div className="alert alert-danger mb-0" role="alert">
-            Could not load the attachments: {list.error.message}
-          </div>
-        </div>
-      )}
-      {list.isPending && <div className="card-body text-secondary">Loading attachments…</div>}
-      {list.data && list.data.results.length === 0 && (
-        <div className="card-body text-center text-secondary py-4">
-          <i className="mdi mdi-paperclip d-block fs-1" aria-hidden="true" />
-          No attachment matches these filters.{can.uploadUnlinked && ' Drop files here to upload new ones.'}
-        </div>
-      )}
+      <ListState list={list} empty={list.data?.results.length === 0}>
+        No attachment matches these filters.{can.uploadUnlinked && ' Drop files here to upload new ones.'}
+      </ListState>
       {list.data && list.data.results.length > 0 && (
-        <div className="table-responsive">
-          <table className="table table-hover card-table mb-0 align-middle">
-            <thead>
-              <tr>
-                <th aria-label="Type" />
-                {SORTABLE.slice(0, 1).map((column) => (
-                  <SortHeader key={column.key} column={column} ordering={ordering} onSort={sortBy} />
-                ))}
-                <th>File</th>
-                {SORTABLE.slice(1, 3).map((column) => (
-                  <SortHeader key={column.key} column={column} ordering={ordering} onSort={sortBy} />
-                ))}
-                <th>Linked to</th>
-                <th>Description</th>
-                {SORTABLE.slice(3).map((column) => (
-                  <SortHeader key={column.key} column={column} ordering={ordering} onSort={sortBy} />
-                ))}
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.results.map((a) => {
-                const unassigned = a.assignment_count === 0;
-                return (
-                  <tr
-                    key={a.id}
-                    className={unassigned ? 'table-warning' : undefined}
-                    data-unassigned={unassigned || undefined}
-                  >
-                    <td>
-                      <FileIcon
-                        contentType={a.content_type}
-                        filename={a.filename}
-                        size={a.size}
-                        downloadUrl={a.download_url}
-                        inlineContentTypes={config.inlineContentTypes}
-                      />
-                    </td>
-                    <td>
-                      <a href={a.display_url}>{a.name}</a>
-                      {unassigned && <span className="badge bg-warning-lt ms-2">Unassigned</span>}
-                    </td>
-                    <td className="text-break">{a.filename}</td>
-                    <td className="text-nowrap">{formatSize(a.size)}</td>
-                    <td>{a.assignment_count}</td>
-                    <td>
-                      <ul className="list-unstyled mb-0">
-                        {a.assignments.map((link) => (
-                          <li key={link.id} className="d-flex align-items-center gap-1">
-                            {link.parent ? (
-                              <a href={(link.parent as { display_url?: string }).display_url}>{linkLabel(link)}</a>
-                            ) : (
-                              <span className="text-danger" title="The linked object is gone or hidden">
-                                {linkLabel(link)}
-                              </span>
-                            )}
-                            {can.unlink && (
-                              <button
-                                type="button"
-                                className="btn btn-sm btn-ghost-danger p-0 px-1"
-                                onClick={() => setUnlinking({ attachment: a, link })}
-                                aria-label={`Unlink ${a.name} from ${linkLabel(link)}`}
-                                title="Unlink (keeps the file)"
-                              >
-                                <i className="mdi mdi-link-variant-off" aria-hidden="true" />
-                              </button>
-                            )}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td>{a.description || '—'}</td>
-                    <td className="text-nowrap">{a.created ? new Date(a.created).toLocaleDateString() : '—'}</td>
-                    <td className="text-end text-nowrap">
-                      <PreviewDownloadButtons attachment={a} onPreview={setPreview} />
-                      {can.link && (
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-outline-primary ms-1"
-                          onClick={() => setLinking(a)}
-                          aria-label={`Link ${a.name} to objects`}
-                          title="Link to objects"
-                        >
-                          <i className="mdi mdi-link-variant-plus" aria-hidden="true" />
-                        </button>
-                      )}
-                      {can.deleteEverywhere && (
-                        <button
-                          type="button"
-                          className="btn btn-sm btn-outline-danger ms-1"
-                          onClick={() => setDeleting(a)}
-                          aria-label={`Delete ${a.name}`}
-                          title="Delete the attachment and its file"
-                        >
-                          <i className="mdi mdi-trash-can-outline" aria-hidden="true" />
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <AttachmentTable columns={COLUMNS} sort={sort} onSort={sortBy}>
+          {list.data.results.map((a) => {
+            const unassigned = a.assignment_count === 0;
+            return (
+              <AttachmentRow
+                key={a.id}
+                attachment={a}
+                inlineContentTypes={config.inlineContentTypes}
+                className={unassigned ? 'table-warning' : undefined}
+                data-unassigned={unassigned || undefined}
+              >
+                <td>
+                  <a href={a.display_url}>{a.name}</a>
+                  {unassigned && <span className="badge bg-warning-lt ms-2">Unassigned</span>}
+                </td>
+                <td className="text-break">{a.filename}</td>
+                <td className="text-nowrap">{formatSize(a.size)}</td>
+                <td>{a.assignment_count}</td>
+                <td>
+                  <ul className="list-unstyled mb-0">
+                    {a.assignments.map((link) => (
+                      <li key={link.id} className="d-flex align-items-center gap-1">
+                        {link.parent ? (
+                          <a href={(link.parent as { display_url?: string }).display_url}>{linkLabel(link)}</a>
+                        ) : (
+                          <span className="text-danger" title="The linked object is gone or hidden">
+                            {linkLabel(link)}
+                          </span>
+                        )}
+                        {can.unlink && (
+                          <IconButton
+                            icon="link-variant-off"
+                            label={`Unlink ${a.name} from ${linkLabel(link)}`}
+                            title="Unlink (keeps the file)"
+                            className="btn-ghost-danger p-0 px-1"
+                            onClick={() => actions.unlink({ attachment: a, link, target: linkLabel(link) })}
+                          />
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td>{a.description || '—'}</td>
+                <td className="text-nowrap">{a.created ? new Date(a.created).toLocaleDateString() : '—'}</td>
+                <td className="text-end text-nowrap">
+                  <PreviewDownloadButtons attachment={a} onPreview={actions.preview} />
+                  {can.link && (
+                    <IconButton
+                      icon="link-variant-plus"
+                      label={`Link ${a.name} to objects`}
+                      title="Link to objects"
+                      className="btn-outline-primary ms-1"
+                      onClick={() => setLinking(a)}
+                    />
+                  )}
+                  {can.deleteEverywhere && <DeleteButton attachment={a} onClick={() => actions.remove(a)} />}
+                </td>
+              </AttachmentRow>
+            );
+          })}
+        </AttachmentTable>
       )}
       {count > 0 && (
         <div className="card-footer d-flex align-items-center">
@@ -329,14 +239,7 @@ export function Manager({ config, api }: Props) {
           </div>
         </div>
       )}
-      {preview && (
-        <LazyPreviewDialog
-          target={preview}
-          api={api}
-          inlineContentTypes={config.inlineContentTypes}
-          onClose={() => setPreview(null)}
-        />
-      )}
+      {actions.dialogs}
       {linking && (
         <LinkObjectsDialog
           api={api}
@@ -346,45 +249,24 @@ export function Manager({ config, api }: Props) {
           onClose={() => setLinking(null)}
         />
       )}
-      {unlinking && (
-        <UnlinkDialog
-          name={unlinking.attachment.name ?? unlinking.attachment.filename}
-          target={linkLabel(unlinking.link)}
-          linkCount={unlinking.attachment.assignment_count}
-          unassignedListUrl={`${config.attachmentListUrl}?has_assignments=false`}
-          onUnlink={() => unlink.mutateAsync(unlinking.link.id)}
-          onClose={() => setUnlinking(null)}
-        />
-      )}
-      {deleting && (
-        <DeleteDialog
-          name={deleting.name ?? deleting.filename}
-          linkCount={deleting.assignment_count}
-          onDelete={() => remove.mutateAsync(deleting.id)}
-          onClose={() => setDeleting(null)}
-        />
-      )}
-    </div>
+    </DropzoneRoot>
   );
 }
 
-function SortHeader({
-  column,
-  ordering,
-  onSort,
-}: {
-  column: { key: string; label: string };
-  ordering: string;
-  onSort: (key: string) => void;
-}) {
-  const active = ordering.replace(/^-/, '') === column.key;
-  const descending = ordering.startsWith('-');
+function FilterSelect(props: { label: string; value: string; onChange: (value: string) => void; options: Option[] }) {
   return (
-    <th aria-sort={active ? (descending ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" className="netbox-attachments-sort" onClick={() => onSort(column.key)}>
-        {column.label}
-        {active && <i className={`mdi mdi-arrow-${descending ? 'down' : 'up'}`} aria-hidden="true" />}
-      </button>
-    </th>
+    <select
+      // no-ts: NetBox's page script turns every other <select> into a TomSelect widget, which React could not control.
+      className="form-select w-auto no-ts"
+      aria-label={props.label}
+      value={props.value}
+      onChange={(event) => props.onChange(event.target.value)}
+    >
+      {props.options.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+    </select>
   );
 }

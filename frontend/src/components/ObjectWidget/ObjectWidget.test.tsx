@@ -7,13 +7,7 @@ import { DEVICE, createFakeApi, fileOf, linkOf, makeAttachment, widgetConfig } f
 import { renderWithQueries } from '../../test/render';
 import { ObjectWidget } from './ObjectWidget';
 
-const NO_PERMISSIONS = {
-  addAttachment: false,
-  changeAttachment: false,
-  deleteAttachment: false,
-  addAssignment: false,
-  deleteAssignment: false,
-};
+const NOTHING = { upload: false, uploadUnlinked: false, link: false, unlink: false, deleteEverywhere: false };
 
 /** An attachment linked to the page's device and to `others` other objects. */
 function linkedAttachment(name: string, others = 0, fields: Partial<Attachment> = {}) {
@@ -192,7 +186,7 @@ describe('ObjectWidget', () => {
   });
 
   it('shows a read-only user the attachments and downloads, and no upload, link, unlink or delete control', async () => {
-    setup([linkedAttachment('Manual')], widgetConfig({ permissions: NO_PERMISSIONS }));
+    setup([linkedAttachment('Manual')], widgetConfig({ capabilities: NOTHING }));
     const row = await rowOf('Manual');
     expect(within(row).getByRole('link', { name: 'Download Manual' })).toBeInTheDocument();
     expect(within(row).getByRole('button', { name: 'Preview Manual' })).toBeInTheDocument();
@@ -208,7 +202,7 @@ describe('ObjectWidget', () => {
   it('lets a user who may add but not delete upload and link, without unlink or delete', async () => {
     setup(
       [linkedAttachment('Manual')],
-      widgetConfig({ permissions: { ...NO_PERMISSIONS, addAttachment: true, addAssignment: true } }),
+      widgetConfig({ capabilities: { ...NOTHING, upload: true, uploadUnlinked: true, link: true } }),
     );
     const row = await rowOf('Manual');
     expect(screen.getByRole('button', { name: /Upload files/ })).toBeInTheDocument();
@@ -218,7 +212,7 @@ describe('ObjectWidget', () => {
   });
 
   it('does not offer upload to a user who may add attachments but not link them', async () => {
-    setup([], widgetConfig({ permissions: { ...NO_PERMISSIONS, addAttachment: true } }));
+    setup([], widgetConfig({ capabilities: { ...NOTHING, uploadUnlinked: true } }));
     await screen.findByText('No attachments yet.');
     expect(screen.queryByRole('button', { name: /Upload files/ })).not.toBeInTheDocument();
   });

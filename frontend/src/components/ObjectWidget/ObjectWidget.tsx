@@ -1,19 +1,18 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { useDropzone } from 'react-dropzone';
 
 import type { Api, Attachment, AttachmentLink } from '../../api/client';
-import { abilities, type WidgetConfig } from '../../config';
+import type { WidgetConfig } from '../../config';
 import { useUploadQueue } from '../../hooks/useUploadQueue';
 import { formatSize } from '../../utils/format';
-import { DeleteDialog } from '../DeleteDialog/DeleteDialog';
-import { FileIcon } from '../FileIcon/FileIcon';
 import { LinkExisting } from '../LinkExisting/LinkExisting';
-import { LazyPreviewDialog } from '../PreviewDialog/LazyPreviewDialog';
-import type { PreviewTarget } from '../PreviewDialog/PreviewDialog';
 import { PreviewDownloadButtons } from '../PreviewDownloadButtons/PreviewDownloadButtons';
-import { UnlinkDialog } from '../UnlinkDialog/UnlinkDialog';
 import { UploadQueue } from '../UploadQueue/UploadQueue';
+import { AttachmentRow, AttachmentTable, nextSort, type Column, type Sort } from '../kit/AttachmentTable';
+import { DropzoneRoot, UploadButton, useFileDrop } from '../kit/DropzoneRoot';
+import { DeleteButton, IconButton } from '../kit/RowButtons';
+import { ListState } from '../kit/ListState';
+import { useRefreshAttachments, useRowActions } from '../kit/useRowActions';
 
 // The most links one object's list shows; the server caps a page at 1000 anyway.
 export const OBJECT_LIST_LIMIT = 1000;
@@ -24,7 +23,7 @@ interface Row {
 }
 
 type SortKey = 'name' | 'description' | 'filename' | 'size' | 'links';
-const COLUMNS: { key: SortKey; label: string }[] = [
+const COLUMNS: Column<SortKey>[] = [
   { key: 'name', label: 'Attachment' },
   { key: 'description', label: 'Description' },
   { key: 'filename', label: 'File' },
@@ -73,20 +72,18 @@ interface Props {
  */
 export function ObjectWidget({ config, api, compact = false }: Props) {
   const { object } = config;
-  const can = abilities(config.permissions);
-  const queryClient = useQueryClient();
-  const queryKey = ['attachments', 'object', object.typeId, object.id];
+  const can = config.capabilities;
   const list = useQuery({
-    queryKey,
+    queryKey: ['attachments', 'object', object.typeId, object.id],
     queryFn: ({ signal }) =>
       api.listAttachments(
         { object_type_id: [object.typeId], object_id: [object.id], limit: OBJECT_LIST_LIMIT, ordering: 'name' },
         signal,
       ),
   });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ['attachments'] });
+  const refresh = useRefreshAttachments();
 
-  const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'name', descending: false });
+  const [sort, setSort] = useState<Sort<SortKey>>({ key: 'name', descending: false });
   const rows = useMemo(() => {
     // A row per link to this object that the user may view, as the server-rendered table shows.
     const found: Row[] = [];
@@ -103,49 +100,27 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
     afterUpload: (attachment) => api.link(attachment.id, object.type, object.id),
     onStored: refresh,
   });
-  const dropzone = useDropzone({
-    onDrop: (files) => queue.add(files),
-    noClick: true,
-    noKeyboard: true,
-    disabled: !can.upload,
-    multiple: true,
-  });
-
+  const dropzone = useFileDrop(queue.add, can.upload);
+  const actions = useRowActions(api, config);
   const [linking, setLinking] = useState(false);
-  const [preview, setPreview] = useState<PreviewTarget | null>(null);
-  const [unlinking, setUnlinking] = useState<Row | null>(null);
-  const [deleting, setDeleting] = useState<Row | null>(null);
-  const unlink = useMutation({ mutationFn: (row: Row) => api.unlink(row.link.id), onSettled: refresh });
-  const remove = useMutation({ mutationFn: (row: Row) => api.deleteAttachment(row.attachment.id), onSettled: refresh });
 
   const objectLabel = `${object.typeLabel} ${object.display}`;
-  const unassignedListUrl = `${config.attachmentListUrl}?has_assignments=false`;
+  // In a narrow side panel, long texts are cut to one line; the tooltip has them whole.
+  const truncate = compact ? { className: 'text-truncate', style: { maxWidth: '6rem' } } : {};
 
   return (
-    <div
-      {...dropzone.getRootProps({
-        className: 'card netbox-attachments netbox-attachments-widget',
-        'aria-label': `Attachments of ${objectLabel}`,
-        role: 'region',
-        // A disabled dropzone marks its root aria-disabled, which would disable every control inside it for assistive
-        // technology; only dropping is off for users who may not upload.
-        'aria-disabled': undefined,
-      })}
+    <DropzoneRoot
+      dropzone={dropzone}
+      label={`Attachments of ${objectLabel}`}
+      className="card netbox-attachments netbox-attachments-widget"
+      dropMessage={`Drop files to attach them to ${objectLabel}`}
     >
-      <input {...dropzone.getInputProps({ 'aria-label': 'Choose files to upload' })} />
-      {dropzone.isDragActive && (
-        <div className="netbox-attachments-drop">Drop files to attach them to {objectLabel}</div>
-      )}
       <div className="card-header">
         <h2 className="card-title">
           Attachments {list.data && <span className="badge bg-secondary-lt ms-1">{rows.length}</span>}
         </h2>
         <div className="card-actions btn-list">
-          {can.upload && (
-            <button type="button" className="btn btn-primary btn-sm" onClick={dropzone.open}>
-              <i className="mdi mdi-upload" aria-hidden="true" /> Upload files
-            </button>
-          )}
+          {can.upload && <UploadButton dropzone={dropzone} small />}
           {can.link && (
             <button
               type="button"
@@ -167,118 +142,52 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
           onClose={() => setLinking(false)}
         />
       )}
-      {list.isPending && <div className="card-body text-secondary">Loading attachments…</div>}
-      {list.isError && (
-        <div className="card-body">
-          <div className="alert alert-danger mb-0" role="alert">
-            Could not load the attachments: {list.error.message}
-          </div>
-        </div>
-      )}
-      {list.isSuccess && rows.length === 0 && (
-        <div className="card-body text-center text-secondary py-4">
-          <i className="mdi mdi-paperclip d-block fs-1" aria-hidden="true" />
-          <p className="mb-0">No attachments yet.</p>
-          {can.upload && <p className="mb-0">Drop files here, or use “Upload files”.</p>}
-        </div>
-      )}
+      <ListState list={list} empty={list.isSuccess && rows.length === 0}>
+        <p className="mb-0">No attachments yet.</p>
+        {can.upload && <p className="mb-0">Drop files here, or use “Upload files”.</p>}
+      </ListState>
       {rows.length > 0 && (
-        <div className="table-responsive">
-          <table className="table table-hover card-table mb-0 align-middle">
-            <thead>
-              <tr>
-                <th aria-label="Type" />
-                {COLUMNS.map((column) => {
-                  const active = sort.key === column.key;
-                  return (
-                    <th key={column.key} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}>
-                      <button
-                        type="button"
-                        className="netbox-attachments-sort"
-                        onClick={() => setSort({ key: column.key, descending: active ? !sort.descending : false })}
+        <AttachmentTable columns={COLUMNS} sort={sort} onSort={(key) => setSort((current) => nextSort(current, key))}>
+          {rows.map((row) => {
+            const a = row.attachment;
+            return (
+              <AttachmentRow key={row.link.id} attachment={a} inlineContentTypes={config.inlineContentTypes}>
+                <td>
+                  <a href={a.display_url}>{a.name}</a>
+                </td>
+                <td {...truncate} title={compact ? a.description : undefined}>
+                  {a.description || '—'}
+                </td>
+                <td {...truncate} title={a.filename}>
+                  {a.filename}
+                </td>
+                <td className="text-nowrap">{formatSize(a.size)}</td>
+                <td title="Objects this attachment is linked to, across the whole system">
+                  <a href={a.display_url}>{a.assignment_count}</a>
+                </td>
+                <td className="text-end text-nowrap">
+                  <div className={compact ? 'netbox-attachments-actions-compact' : undefined}>
+                    <PreviewDownloadButtons attachment={a} onPreview={actions.preview} />
+                    {can.unlink && (
+                      <IconButton
+                        icon="link-variant-off"
+                        label={`Unlink ${a.name}`}
+                        title="Unlink (keeps the file)"
+                        className="btn-danger ms-1"
+                        onClick={() => actions.unlink({ ...row, target: objectLabel })}
                       >
-                        {column.label}
-                        {active && (
-                          <i className={`mdi mdi-arrow-${sort.descending ? 'down' : 'up'}`} aria-hidden="true" />
-                        )}
-                      </button>
-                    </th>
-                  );
-                })}
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => {
-                const a = row.attachment;
-                return (
-                  <tr key={row.link.id}>
-                    <td>
-                      <FileIcon
-                        contentType={a.content_type}
-                        filename={a.filename}
-                        size={a.size}
-                        downloadUrl={a.download_url}
-                        inlineContentTypes={config.inlineContentTypes}
-                      />
-                    </td>
-                    <td>
-                      <a href={a.display_url}>{a.name}</a>
-                    </td>
-                    <td
-                      className={compact ? 'text-truncate' : undefined}
-                      style={compact ? { maxWidth: '6rem' } : undefined}
-                      title={compact ? a.description : undefined}
-                    >
-                      {a.description || '—'}
-                    </td>
-                    <td
-                      className={compact ? 'text-truncate' : undefined}
-                      style={compact ? { maxWidth: '6rem' } : undefined}
-                      title={a.filename}
-                    >
-                      {a.filename}
-                    </td>
-                    <td className="text-nowrap">{formatSize(a.size)}</td>
-                    <td title="Objects this attachment is linked to, across the whole system">
-                      <a href={a.display_url}>{a.assignment_count}</a>
-                    </td>
-                    <td className="text-end text-nowrap">
-                      <div className={compact ? 'netbox-attachments-actions-compact' : undefined}>
-                        <PreviewDownloadButtons attachment={a} onPreview={setPreview} />
-                        {can.unlink && (
-                          <button
-                            type="button"
-                            className="btn btn-sm btn-danger ms-1"
-                            onClick={() => setUnlinking(row)}
-                            aria-label={`Unlink ${a.name}`}
-                            title="Unlink (keeps the file)"
-                          >
-                            <i className="mdi mdi-link-variant-off" aria-hidden="true" />
-                            {!compact && ' Unlink'}
-                          </button>
-                        )}
-                        {can.deleteEverywhere && (
-                          <button
-                            type="button"
-                            className="btn btn-sm btn-outline-danger ms-1"
-                            onClick={() => setDeleting(row)}
-                            aria-label={`Delete ${a.name} everywhere`}
-                            title="Delete the attachment and its file everywhere"
-                          >
-                            <i className="mdi mdi-trash-can-outline" aria-hidden="true" />
-                          </button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+                        {!compact && ' Unlink'}
+                      </IconButton>
+                    )}
+                    {can.deleteEverywhere && (
+                      <DeleteButton attachment={a} everywhere onClick={() => actions.remove(a)} />
+                    )}
+                  </div>
+                </td>
+              </AttachmentRow>
+            );
+          })}
+        </AttachmentTable>
       )}
       {list.data && (list.data.count ?? 0) > list.data.results.length && (
         <div className="card-footer text-secondary small">
@@ -288,32 +197,7 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
           </a>
         </div>
       )}
-      {preview && (
-        <LazyPreviewDialog
-          target={preview}
-          api={api}
-          inlineContentTypes={config.inlineContentTypes}
-          onClose={() => setPreview(null)}
-        />
-      )}
-      {unlinking && (
-        <UnlinkDialog
-          name={unlinking.attachment.name ?? unlinking.attachment.filename}
-          target={objectLabel}
-          linkCount={unlinking.attachment.assignment_count}
-          unassignedListUrl={unassignedListUrl}
-          onUnlink={() => unlink.mutateAsync(unlinking)}
-          onClose={() => setUnlinking(null)}
-        />
-      )}
-      {deleting && (
-        <DeleteDialog
-          name={deleting.attachment.name ?? deleting.attachment.filename}
-          linkCount={deleting.attachment.assignment_count}
-          onDelete={() => remove.mutateAsync(deleting)}
-          onClose={() => setDeleting(null)}
-        />
-      )}
-    </div>
+      {actions.dialogs}
+    </DropzoneRoot>
   );
 }

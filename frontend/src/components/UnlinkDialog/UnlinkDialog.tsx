@@ -1,6 +1,5 @@
-import { useConfirmAction } from '../../hooks/useConfirmAction';
 import { plural } from '../../utils/format';
-import { Dialog } from '../Dialog/Dialog';
+import { ConfirmDialog } from '../kit/ConfirmDialog';
 
 interface Props {
   name: string;
@@ -21,26 +20,17 @@ export function unlinkConsequence(linkCount: number): string {
     : `It stays linked to ${plural(linkCount - 1, 'other object', 'other objects')}.`;
 }
 
+/** Confirms removing one link; the attachment and its file stay. */
 export function UnlinkDialog({ name, target, linkCount, unassignedListUrl, onUnlink, onClose }: Props) {
-  const { busy, error, confirm } = useConfirmAction(onUnlink, onClose);
   return (
-    <Dialog
+    <ConfirmDialog
       title="Unlink attachment"
+      question={`Unlink “${name}” from ${target}?`}
+      confirmLabel="Unlink"
+      busyLabel="Unlinking…"
+      onConfirm={onUnlink}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn btn-outline-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-danger" onClick={confirm} disabled={busy}>
-            {busy ? 'Unlinking…' : 'Unlink'}
-          </button>
-        </>
-      }
     >
-      <p className="fw-bold">
-        Unlink “{name}” from {target}?
-      </p>
       <p>
         {unlinkConsequence(linkCount)}
         {linkCount <= 1 && (
@@ -51,11 +41,6 @@ export function UnlinkDialog({ name, target, linkCount, unassignedListUrl, onUnl
         )}
       </p>
       <p className="mb-0">The attachment and its file are kept.</p>
-      {error && (
-        <div className="alert alert-danger mt-3 mb-0" role="alert">
-          {error}
-        </div>
-      )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
