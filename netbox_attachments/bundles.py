@@ -2,8 +2,9 @@
 
 The bundles are built from frontend/ into static/netbox_attachments/dist/, with their stats file beside this module
 (outside static/, so it is not served). NetBox's configuration cannot set WEBPACK_LOADER, so the plugin registers its
-own loader configuration under WEBPACK_CONFIG; templates load bundles with
-`{% render_bundle 'object-widget' 'js' config='NETBOX_ATTACHMENTS' %}`.
+own loader configuration under WEBPACK_CONFIG; templates load a page's stylesheet and scripts with
+`{% render_bundle 'object-widget' 'css' config='NETBOX_ATTACHMENTS' %}` and the same with 'js' (the shared vendor
+chunk first, then the page's own script).
 """
 
 import json
