@@ -1,7 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
 
-import { fileOf } from '../test/fakeApi';
-import { ApiError, createApi, describeError } from './client';
+import { CSRF_TOKEN, ORIGIN, attachment, fileOf, page, widgetConfig } from '../test/builders';
+import { URLS, answer, hold, json, pageApi, queryOf, refusal, sent, server, storedFrom } from '../test/server';
+import { ApiError, describeError } from './client';
 
 const ATTACHMENTS = '/api/plugins/netbox-attachments/netbox-attachments/';
 const UNREACHABLE = 'The server could not be reached. Check the connection and try again.';
@@ -62,259 +64,278 @@ describe('describeError', () => {
 });
 
 describe('createApi', () => {
-  // A browser resolves openapi-fetch's path-only URLs against the page; Node's Request refuses them, so the tests
-  // give it the page's address as a browser would.
-  beforeEach(() => {
-    const NodeRequest = globalThis.Request;
-    vi.stubGlobal(
-      'Request',
-      class extends NodeRequest {
-        constructor(input: RequestInfo | URL, init?: RequestInit) {
-          super(typeof input === 'string' ? new URL(input, window.location.href) : input, init);
-        }
-      },
-    );
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
+  it('sends the CSRF token, the session cookie and Accept: JSON with each request', async () => {
+    await pageApi().listAttachments({});
+    const [request] = sent('GET', URLS.attachments);
+    expect(request.headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
+    expect(request.headers.get('Accept')).toBe('application/json');
+    expect(request.credentials).toBe('same-origin');
   });
 
-  function apiWith(respond: (request: Request) => Response | Promise<Response>) {
-    const fetchImpl = vi.fn(async (input: RequestInfo | URL) => respond(input as Request));
-    const api = createApi({ basePath: '/netbox', csrfToken: 'secret-token' }, fetchImpl as unknown as typeof fetch);
-    const sent = () => fetchImpl.mock.lastCall![0] as Request;
-    return { api, fetchImpl, sent };
-  }
-  const emptyPage = () => Response.json({ count: 0, next: null, previous: null, results: [] });
-
-  it('sends the CSRF token and the session cookie with each request', async () => {
-    const { api, sent } = apiWith(emptyPage);
-    await api.listAttachments({});
-    expect(sent().headers.get('X-CSRFToken')).toBe('secret-token');
-    expect(sent().credentials).toBe('same-origin');
-  });
-
-  it('prefixes the base path to the API path', async () => {
-    const { api, sent } = apiWith(emptyPage);
-    await api.listAttachments({});
-    expect(new URL(sent().url).pathname).toBe(`/netbox${ATTACHMENTS}`);
+  it('prefixes NetBox’s base path to the API path', async () => {
+    server.use(http.get(`${ORIGIN}/netbox${ATTACHMENTS}`, () => json(page([]))));
+    await pageApi(widgetConfig({ basePath: '/netbox' })).listAttachments({});
+    expect(sent().map((request) => request.url)).toEqual([`${ORIGIN}/netbox${ATTACHMENTS}`]);
   });
 
   it('sends list filters as repeated parameters', async () => {
-    const { api, sent } = apiWith(emptyPage);
-    await api.listAttachments({ object_type_id: [7], object_id: [5, 6], limit: 25 });
-    const url = new URL(sent().url);
-    expect(url.search).toContain('object_type_id=7&object_id=5&object_id=6');
-    expect(url.searchParams.get('limit')).toBe('25');
+    await pageApi().listAttachments({ object_type_id: [7], object_id: [5, 6], limit: 25 });
+    expect(queryOf(sent('GET', URLS.attachments)[0])).toEqual([
+      ['object_type_id', '7'],
+      ['object_id', '5'],
+      ['object_id', '6'],
+      ['limit', '25'],
+    ]);
   });
 
   it('resolves with the page the server returns', async () => {
-    const page = { count: 1, next: null, previous: null, results: [{ id: 3, name: 'Rack manual' }] };
-    const { api } = apiWith(() => Response.json(page));
-    await expect(api.listAttachments({})).resolves.toEqual(page);
+    const list = page([attachment({ name: 'Rack manual' })], 30);
+    server.use(answer.attachments(list));
+    await expect(pageApi().listAttachments({})).resolves.toEqual(list);
   });
 
   it('rejects a refused request with an ApiError whose message is the server’s reason', async () => {
-    const { api } = apiWith(() => Response.json({ file: ['The submitted file is empty.'] }, { status: 400 }));
-    const error = await api.getAttachment(3).catch((e: unknown) => e);
+    server.use(
+      http.post(
+        URLS.assignments,
+        refusal(400, { non_field_errors: ['This attachment is already linked to this object.'] }),
+      ),
+    );
+    const error = await pageApi()
+      .link(3, 'dcim.device', 5)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 400, message: 'File: The submitted file is empty.' });
+    expect(error).toMatchObject({ status: 400, message: 'This attachment is already linked to this object.' });
+  });
+
+  it('gives the reason of a 404 from the server', async () => {
+    server.use(http.get(URLS.attachment(3), refusal(404, { detail: 'No NetBoxAttachment matches the given query.' })));
+    await expect(pageApi().getAttachment(3)).rejects.toMatchObject({
+      status: 404,
+      message: 'No NetBoxAttachment matches the given query.',
+    });
   });
 
   it('does not show the HTML page of a failed request', async () => {
-    const { api } = apiWith(
-      () => new Response(HTML_PAGE, { status: 500, headers: { 'Content-Type': 'text/html; charset=utf-8' } }),
+    server.use(
+      http.get(
+        URLS.attachments,
+        () => new HttpResponse(HTML_PAGE, { status: 500, headers: { 'Content-Type': 'text/html; charset=utf-8' } }),
+      ),
     );
-    await expect(api.listAttachments({})).rejects.toMatchObject({
+    await expect(pageApi().listAttachments({})).rejects.toMatchObject({
       status: 500,
       message: 'The server answered with an error (HTTP 500).',
     });
   });
 
   it('rejects with the status-0 message when the network fails', async () => {
-    const { api } = apiWith(() => Promise.reject(new TypeError('Failed to fetch')));
-    await expect(api.listAttachments({})).rejects.toMatchObject({ name: 'ApiError', status: 0, message: UNREACHABLE });
+    server.use(http.get(URLS.attachments, () => HttpResponse.error()));
+    await expect(pageApi().listAttachments({})).rejects.toMatchObject({
+      name: 'ApiError',
+      status: 0,
+      message: UNREACHABLE,
+    });
   });
 
   it('lets a cancelled request reject as an AbortError, not as an unreachable server', async () => {
-    const { api } = apiWith(() => Promise.reject(new DOMException('The operation was aborted.', 'AbortError')));
-    await expect(api.listAttachments({})).rejects.toMatchObject({ name: 'AbortError' });
+    const held = hold('get', URLS.attachments);
+    const controller = new AbortController();
+    const listed = pageApi().listAttachments({}, controller.signal);
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    controller.abort();
+    await expect(listed).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('links one object with a JSON body', async () => {
+    await expect(pageApi().link(3, 'dcim.device', 5)).resolves.toMatchObject({
+      attachment: { id: 3 },
+      object_type: 'dcim.device',
+      object_id: 5,
+    });
+    const [request] = sent('POST', URLS.assignments);
+    expect(request.headers.get('Content-Type')).toBe('application/json');
+    expect(request.headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
+    expect(await request.json()).toEqual({ attachment: 3, object_type: 'dcim.device', object_id: 5 });
   });
 
   it('links several objects in one request whose body is a list', async () => {
-    const { api, sent } = apiWith(() => Response.json([], { status: 201 }));
-    await api.linkMany(3, 'dcim.device', [5, 6]);
-    expect(sent().method).toBe('POST');
-    expect(new URL(sent().url).pathname).toBe('/netbox/api/plugins/netbox-attachments/netbox-attachment-assignments/');
-    expect(await sent().json()).toEqual([
+    const links = await pageApi().linkMany(3, 'dcim.device', [5, 6]);
+    expect(links.map((link) => link.object_id)).toEqual([5, 6]);
+    const requests = sent();
+    expect(requests.map((request) => `${request.method} ${request.url}`)).toEqual([`POST ${URLS.assignments}`]);
+    expect(await requests[0].json()).toEqual([
       { attachment: 3, object_type: 'dcim.device', object_id: 5 },
       { attachment: 3, object_type: 'dcim.device', object_id: 6 },
     ]);
   });
 
+  it('unlinks with DELETE on the assignment, with the CSRF token', async () => {
+    await expect(pageApi().unlink(5001)).resolves.toBeUndefined();
+    const requests = sent();
+    expect(requests.map((request) => `${request.method} ${request.url}`)).toEqual([`DELETE ${URLS.assignment(5001)}`]);
+    expect(requests[0].headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
+  });
+
   it('deletes an attachment and resolves on 204 No Content', async () => {
-    const { api, sent } = apiWith(() => new Response(null, { status: 204 }));
-    await expect(api.deleteAttachment(3)).resolves.toBeUndefined();
-    expect(sent().method).toBe('DELETE');
-    expect(new URL(sent().url).pathname).toBe(`/netbox${ATTACHMENTS}3/`);
+    await expect(pageApi().deleteAttachment(3)).resolves.toBeUndefined();
+    expect(sent().map((request) => `${request.method} ${request.url}`)).toEqual([`DELETE ${URLS.attachment(3)}`]);
   });
 
   it('searches NetBox’s own API in brief form, with the CSRF token and the session cookie', async () => {
-    const fetchImpl = vi.fn(async () => Response.json({ results: [{ id: 5, display: 'dc1-sw1' }] }));
-    const api = createApi({ basePath: '/netbox', csrfToken: 'secret-token' }, fetchImpl as unknown as typeof fetch);
-    await expect(api.searchObjects('/netbox/api/dcim/devices/', 'dc1')).resolves.toEqual([
+    server.use(answer.netbox('/api/dcim/devices/', [{ id: 5, display: 'dc1-sw1' }]));
+    await expect(pageApi().searchObjects('/api/dcim/devices/', 'dc1')).resolves.toEqual([
       { id: 5, display: 'dc1-sw1' },
     ]);
-    expect(fetchImpl).toHaveBeenCalledWith('/netbox/api/dcim/devices/?q=dc1&brief=1&limit=20', {
-      credentials: 'same-origin',
-      headers: expect.objectContaining({ 'X-CSRFToken': 'secret-token' }),
+    const [request] = sent('GET', `${ORIGIN}/api/dcim/devices/`);
+    expect(queryOf(request)).toEqual([
+      ['q', 'dc1'],
+      ['brief', '1'],
+      ['limit', '20'],
+    ]);
+    expect(request.headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
+    expect(request.credentials).toBe('same-origin');
+  });
+
+  it('lists the tags under NetBox’s base path, in brief form', async () => {
+    const tags = [{ id: 1, display: 'Manual', slug: 'manual' }];
+    server.use(http.get(`${ORIGIN}/netbox/api/extras/tags/`, () => json({ count: 1, results: tags })));
+    await expect(pageApi(widgetConfig({ basePath: '/netbox' })).listTags()).resolves.toEqual(tags);
+    expect(queryOf(sent()[0])).toEqual([
+      ['brief', '1'],
+      ['limit', '1000'],
+    ]);
+  });
+
+  it('rejects a refused search with the server’s reason', async () => {
+    server.use(
+      http.get(
+        `${ORIGIN}/api/dcim/devices/`,
+        refusal(403, { detail: 'You do not have permission to perform this action.' }),
+      ),
+    );
+    await expect(pageApi().searchObjects('/api/dcim/devices/', 'dc1')).rejects.toMatchObject({
+      status: 403,
+      message: 'You do not have permission to perform this action.',
     });
   });
 
   describe('readText', () => {
-    const DOWNLOAD = '/netbox/api/plugins/netbox-attachments/netbox-attachments/3/download/';
+    const DOWNLOAD = URLS.download(3);
+    const serve = (text: string, init?: ResponseInit) =>
+      server.use(http.get(DOWNLOAD, () => new HttpResponse(text, init)));
 
-    it('asks for the first bytes only, with a Range header', async () => {
-      const fetchImpl = vi.fn(async () => new Response('hello'));
-      const api = createApi({ basePath: '/netbox', csrfToken: 'secret-token' }, fetchImpl as unknown as typeof fetch);
-      await api.readText(DOWNLOAD, 100);
-      expect(fetchImpl).toHaveBeenCalledWith(DOWNLOAD, {
-        credentials: 'same-origin',
-        headers: { Range: 'bytes=0-99' },
-      });
+    it('asks for the first bytes only, with a Range header and the session cookie', async () => {
+      serve('hello');
+      await pageApi().readText(DOWNLOAD, 100);
+      const [request] = sent('GET', DOWNLOAD);
+      expect(request.headers.get('Range')).toBe('bytes=0-99');
+      expect(request.credentials).toBe('same-origin');
     });
 
     it('reports the text as truncated when a 206 says the file is longer', async () => {
-      const fetchImpl = vi.fn(
-        async () => new Response('first part', { status: 206, headers: { 'Content-Range': 'bytes 0-99/1234' } }),
-      );
-      const api = createApi({ basePath: '', csrfToken: 't' }, fetchImpl as unknown as typeof fetch);
-      await expect(api.readText(DOWNLOAD, 100)).resolves.toEqual({ text: 'first part', truncated: true });
+      serve('first part', { status: 206, headers: { 'Content-Range': 'bytes 0-99/1234' } });
+      await expect(pageApi().readText(DOWNLOAD, 100)).resolves.toEqual({ text: 'first part', truncated: true });
     });
 
     it('reports the whole text when the server sends the complete file', async () => {
-      const fetchImpl = vi.fn(async () => new Response('all of it', { status: 200 }));
-      const api = createApi({ basePath: '', csrfToken: 't' }, fetchImpl as unknown as typeof fetch);
-      await expect(api.readText(DOWNLOAD, 100)).resolves.toEqual({ text: 'all of it', truncated: false });
+      serve('all of it', { status: 200 });
+      await expect(pageApi().readText(DOWNLOAD, 100)).resolves.toEqual({ text: 'all of it', truncated: false });
     });
 
     it('rejects with the described error when the download is refused', async () => {
-      const fetchImpl = vi.fn(async () => Response.json({ detail: 'Not found.' }, { status: 404 }));
-      const api = createApi({ basePath: '', csrfToken: 't' }, fetchImpl as unknown as typeof fetch);
-      await expect(api.readText(DOWNLOAD, 100)).rejects.toMatchObject({ status: 404, message: 'Not found.' });
+      server.use(http.get(DOWNLOAD, refusal(404, { detail: 'Not found.' })));
+      await expect(pageApi().readText(DOWNLOAD, 100)).rejects.toMatchObject({ status: 404, message: 'Not found.' });
     });
   });
 });
 
-/** Just enough of XMLHttpRequest for the upload: the test plays the server's part. */
-class FakeXhr {
-  static last: FakeXhr;
-  method = '';
-  url = '';
-  headers: Record<string, string> = {};
-  withCredentials = false;
-  body: unknown = undefined;
-  sent = false;
-  aborted = false;
-  status = 0;
-  responseText = '';
-  upload: { onprogress: ((event: Partial<ProgressEvent>) => void) | null } = { onprogress: null };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-
-  constructor() {
-    FakeXhr.last = this;
-  }
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
-  }
-  setRequestHeader(name: string, value: string) {
-    this.headers[name] = value;
-  }
-  send(body: unknown) {
-    this.body = body;
-    this.sent = true;
-  }
-  abort() {
-    this.aborted = true;
-    this.onabort?.();
-  }
-  respond(status: number, body: string) {
-    this.status = status;
-    this.responseText = body;
-    this.onload?.();
-  }
-}
-
 describe('createApi upload', () => {
-  beforeEach(() => {
-    vi.stubGlobal('XMLHttpRequest', FakeXhr);
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-  });
-  const api = () => createApi({ basePath: '/netbox', csrfToken: 'secret-token' }, vi.fn());
-
-  it('posts the file as form data to the attachment endpoint, with the CSRF token', async () => {
-    const file = fileOf('rack.pdf', 10, 'application/pdf');
-    const stored = api().upload(file);
-    const xhr = FakeXhr.last;
-    expect(xhr.method).toBe('POST');
-    expect(xhr.url).toBe(`/netbox${ATTACHMENTS}`);
-    expect(xhr.headers['X-CSRFToken']).toBe('secret-token');
-    expect(xhr.body).toBeInstanceOf(FormData);
-    expect((xhr.body as FormData).get('file')).toMatchObject({ name: 'rack.pdf', size: 10 });
-    xhr.respond(201, JSON.stringify({ id: 3, name: 'rack.pdf' }));
-    await expect(stored).resolves.toEqual({ id: 3, name: 'rack.pdf' });
+  it('posts the file as form data to the attachment endpoint, with the CSRF token, and resolves with it', async () => {
+    const file = new File(['%PDF-1.7 rack'], 'rack.pdf', { type: 'application/pdf' });
+    const stored = await pageApi().upload(file);
+    expect(stored).toMatchObject({ name: 'rack.pdf', filename: 'rack.pdf', size: 13 });
+    const [request] = sent();
+    expect(`${request.method} ${request.url}`).toBe(`POST ${URLS.attachments}`);
+    expect(request.headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
+    expect(request.headers.get('Content-Type')).toMatch(/^multipart\/form-data; boundary=/);
+    const form = await request.formData();
+    expect([...form.keys()]).toEqual(['file']);
+    const sentFile = form.get('file') as File;
+    expect(sentFile).toMatchObject({ name: 'rack.pdf', type: 'application/pdf' });
+    expect(await sentFile.text()).toBe('%PDF-1.7 rack');
   });
 
-  it('reports progress, falling back to the file size when the total is unknown', () => {
+  it('posts under NetBox’s base path', async () => {
+    server.use(
+      http.post(`${ORIGIN}/netbox${ATTACHMENTS}`, async ({ request }) => json(await storedFrom(request), 201)),
+    );
+    await pageApi(widgetConfig({ basePath: '/netbox' })).upload(fileOf('rack.pdf', 10));
+    expect(sent().map((request) => request.url)).toEqual([`${ORIGIN}/netbox${ATTACHMENTS}`]);
+  });
+
+  it('reports the bytes sent, out of the whole request body', async () => {
+    // MSW reports an upload's progress once, when its body has been received; a browser reports it as it goes.
+    let received = 0;
+    server.use(
+      http.post(URLS.attachments, async ({ request }) => {
+        received = (await request.clone().arrayBuffer()).byteLength;
+        return json(await storedFrom(request), 201);
+      }),
+    );
     const onProgress = vi.fn();
-    void api().upload(fileOf('rack.pdf', 200), { onProgress });
-    FakeXhr.last.upload.onprogress!({ loaded: 50, total: 400, lengthComputable: true });
-    FakeXhr.last.upload.onprogress!({ loaded: 80, total: 0, lengthComputable: false });
-    expect(onProgress.mock.calls).toEqual([
-      [50, 400],
-      [80, 200],
-    ]);
+    await pageApi().upload(fileOf('rack.pdf', 200), { onProgress });
+    expect(received).toBeGreaterThan(200); // the file and its multipart envelope
+    expect(onProgress.mock.calls).toEqual([[received, received]]);
   });
 
   it('aborts the request when the signal fires, and rejects with an AbortError', async () => {
+    const held = hold('post', URLS.attachments);
     const controller = new AbortController();
-    const stored = api().upload(fileOf('rack.pdf', 10), { signal: controller.signal });
+    const stored = pageApi().upload(fileOf('rack.pdf', 10), { signal: controller.signal });
+    await vi.waitFor(() => expect(held).toHaveLength(1));
     controller.abort();
     await expect(stored).rejects.toMatchObject({ name: 'AbortError' });
-    expect(FakeXhr.last.aborted).toBe(true);
   });
 
   it('never sends a file whose signal was already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(api().upload(fileOf('rack.pdf', 10), { signal: controller.signal })).rejects.toMatchObject({
+    await expect(pageApi().upload(fileOf('rack.pdf', 10), { signal: controller.signal })).rejects.toMatchObject({
       name: 'AbortError',
     });
-    expect(FakeXhr.last.sent).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // time for a request, had one been sent
+    expect(sent()).toEqual([]);
   });
 
   it('rejects a refused upload with the described error', async () => {
-    const stored = api().upload(fileOf('empty.txt', 1));
-    FakeXhr.last.respond(400, JSON.stringify({ file: ['The submitted file is empty.'] }));
-    const error = await stored.catch((e: unknown) => e);
+    server.use(http.post(URLS.attachments, refusal(400, { file: ['The submitted file is empty.'] })));
+    const error = await pageApi()
+      .upload(fileOf('empty.txt', 1))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, message: 'File: The submitted file is empty.' });
   });
 
   it('says the file is too large when a proxy answers 413 with an HTML page', async () => {
-    const stored = api().upload(fileOf('big.iso', 10));
-    FakeXhr.last.respond(413, '<html><body><h1>413 Request Entity Too Large</h1></body></html>');
-    await expect(stored).rejects.toMatchObject({ status: 413, message: 'The file is larger than the server accepts.' });
+    server.use(
+      http.post(
+        URLS.attachments,
+        () =>
+          new HttpResponse('<html><body><h1>413 Request Entity Too Large</h1></body></html>', {
+            status: 413,
+            headers: { 'Content-Type': 'text/html' },
+          }),
+      ),
+    );
+    await expect(pageApi().upload(fileOf('big.iso', 10))).rejects.toMatchObject({
+      status: 413,
+      message: 'The file is larger than the server accepts.',
+    });
   });
 
   it('rejects with the status-0 message when the connection fails', async () => {
-    const stored = api().upload(fileOf('rack.pdf', 10));
-    FakeXhr.last.onerror!();
-    await expect(stored).rejects.toMatchObject({ status: 0, message: UNREACHABLE });
+    server.use(http.post(URLS.attachments, () => HttpResponse.error()));
+    await expect(pageApi().upload(fileOf('rack.pdf', 10))).rejects.toMatchObject({ status: 0, message: UNREACHABLE });
   });
 });

@@ -1,6 +1,8 @@
 // An in-memory stand-in for the plugin's REST API, for component tests: it keeps attachments and links, applies the
 // rules the server applies (duplicate links refused, counts across all links), and lets a test drive each upload.
 // The real API is exercised by the Python tests and the browser suite.
+// Being replaced by request-level mocks (./server.ts, ./builders.ts), which run the real client; only the Manager and
+// ObjectWidget tests still use this stand-in.
 import { vi } from 'vitest';
 
 import {
@@ -11,7 +13,9 @@ import {
   type BriefObject,
   type UploadOptions,
 } from '../api/client';
-import type { WidgetConfig } from '../config';
+import { DEVICE, fileOf, widgetConfig } from './builders';
+
+export { DEVICE, fileOf, widgetConfig };
 
 export interface PendingUpload {
   file: File;
@@ -138,31 +142,6 @@ export function createFakeApi(initial: Attachment[] = []) {
     ),
   };
   return { api: api as unknown as Api & typeof api, attachments, uploads, link };
-}
-
-export const DEVICE = { type: 'dcim.device', typeId: 7, id: 5, display: 'dc1-sw1', typeLabel: 'device' };
-
-export function widgetConfig(overrides: Partial<WidgetConfig> = {}): WidgetConfig {
-  return {
-    basePath: '',
-    csrfToken: 'token',
-    maxUploadSize: 1024 * 1024,
-    inlineContentTypes: ['application/pdf', 'image/png', 'text/plain'],
-    permissions: {
-      addAttachment: true,
-      changeAttachment: true,
-      deleteAttachment: true,
-      addAssignment: true,
-      deleteAssignment: true,
-    },
-    attachmentListUrl: '/plugins/netbox-attachments/netbox-attachments/',
-    object: DEVICE,
-    ...overrides,
-  };
-}
-
-export function fileOf(name: string, size: number, type = 'text/plain'): File {
-  return new File([new Uint8Array(size)], name, { type });
 }
 
 let nextLinkId = 5000;

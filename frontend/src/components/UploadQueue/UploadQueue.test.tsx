@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import type { UploadItem } from '../../hooks/useUploadQueue';
-import { fileOf } from '../../test/fakeApi';
+import { fileOf } from '../../test/builders';
 import { UploadQueue } from './UploadQueue';
 
 const item = (key: number, status: UploadItem['status'], extra: Partial<UploadItem> = {}): UploadItem => ({
