@@ -3,6 +3,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from netbox.tables import NetBoxTable, PrimaryModelTable, columns
 
+from .access import capabilities
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment
 
 DOWNLOAD_BUTTON = (
@@ -60,7 +61,8 @@ class NetBoxAttachmentAssignmentTable(NetBoxTable):
 
 
 class NetBoxAttachmentForObjectTable(NetBoxTable):
-    """The attachments of one object: one row per assignment, as shown in its tab or panel."""
+    """The attachments of one object: one row per assignment, as shown in its tab or panel (the assignment list view
+    embedded for one object, views.NetBoxAttachmentAssignmentListView)."""
 
     attachment = tables.Column(linkify=True, verbose_name=_('Attachment'))
     description = tables.Column(accessor='attachment__description', verbose_name=_('Description'))
@@ -84,3 +86,9 @@ class NetBoxAttachmentForObjectTable(NetBoxTable):
         model = NetBoxAttachmentAssignment
         fields = ('attachment', 'description', 'file', 'size', 'assignment_count', 'actions')
         default_columns = fields
+        empty_text = _('No attachments')
+
+    def configure(self, request):
+        # What the row buttons offer (inc/object_row_actions.html reads table.capabilities).
+        self.capabilities = capabilities(request.user)
+        super().configure(request)

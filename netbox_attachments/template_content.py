@@ -4,8 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from netbox.plugins import PluginTemplateExtension
 
 from .access import capabilities
-from .bundles import widget_context
 from .scope import display_mode, is_in_scope, setting
+from .ui import object_attachments_context
 
 
 class ObjectAttachments(PluginTemplateExtension):
@@ -27,7 +27,7 @@ class ObjectAttachments(PluginTemplateExtension):
             or display_mode(type(self.context['object'])) != position
         ):
             return ''
-        context.update(widget_context(self.context['request'], self.context['object']), placement=position)
+        context.update(object_attachments_context(self.context['request'], self.context['object'], position))
         return self.render('netbox_attachments/inc/object_panel.html', extra_context=context)
 
     def buttons(self):

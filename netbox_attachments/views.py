@@ -18,7 +18,7 @@ from utilities.views import (
     register_model_view,
 )
 
-from . import filtersets, forms, tables
+from . import filtersets, forms, tables, ui
 from .access import (
     assignment_count,
     attachments_with_counts,
@@ -30,7 +30,7 @@ from .access import (
     visible_attachments,
     visible_objects,
 )
-from .bundles import bundles_built, manager_config, widget_context
+from .bundles import bundles_built, manager_config
 from .downloads import serve_attachment
 from .models import NetBoxAttachment, NetBoxAttachmentAssignment
 from .scope import DISPLAY_TAB, display_mode, is_in_scope
@@ -40,23 +40,23 @@ from .scope import DISPLAY_TAB, display_mode, is_in_scope
 #
 
 
-def object_attachments_context(request, obj, table_id):
-    """Context of the attachments table and its buttons on an object's page (tab or panel)."""
-    table = tables.NetBoxAttachmentForObjectTable(object_assignments(request.user, obj), orderable=False)
-    table.attrs['id'] = table_id
-    table.configure(request)
-    return {
-        'object': obj,
-        'table': table,
-        'object_type_id': ContentType.objects.get_for_model(obj).pk,
-        'may': capabilities(request.user),
-    }
-
-
 def viewable_object_or_404(request, model, pk):
     if not is_in_scope(model):
         raise Http404(_('Objects of this type cannot have attachments.'))
     return get_object_or_404(visible_objects(request.user, model), pk=pk)
+
+
+def queried_object_or_404(request):
+    """The object named by ?object_type_id=<id>&object_id=<id> (one of each), if the user may view it."""
+    try:
+        (type_id,), (object_id,) = request.GET.getlist('object_type_id'), request.GET.getlist('object_id')
+        model = ContentType.objects.get_for_id(int(type_id)).model_class()
+        object_id = int(object_id)
+    except (ValueError, ContentType.DoesNotExist):
+        raise Http404(_('object_type_id and object_id must name an object.')) from None
+    if model is None:
+        raise Http404
+    return viewable_object_or_404(request, model, object_id)
 
 
 def count_for_current_user(obj):
@@ -93,8 +93,8 @@ class ObjectAttachmentsTabView(ConditionalLoginRequiredMixin, View):
             request,
             'netbox_attachments/object_tab.html',
             {
-                **object_attachments_context(request, obj, 'attachments-table'),
-                **widget_context(request, obj),
+                'object': obj,
+                **ui.object_attachments_context(request, obj, 'tab'),
                 'base_template': get_default_template(model),
                 'tab': self.tab,
             },
@@ -147,28 +147,6 @@ class PeerLinkRedirectView(ConditionalLoginRequiredMixin, View):
         return redirect(with_query(url, query.urlencode()))
 
 
-class ObjectAttachmentsPanelView(ConditionalLoginRequiredMixin, View):
-    """The table of a panel on an object page, loaded by HTMX: ?object_type_id=<id>&object_id=<id>."""
-
-    def get(self, request):
-        if not capabilities(request.user).view_assignments:
-            raise Http404
-        try:
-            object_type = ContentType.objects.get_for_id(int(request.GET['object_type_id']))
-            object_id = int(request.GET['object_id'])
-        except (KeyError, ValueError, ContentType.DoesNotExist):
-            raise Http404(_('object_type_id and object_id must name an object.')) from None
-        model = object_type.model_class()
-        if model is None:
-            raise Http404
-        obj = viewable_object_or_404(request, model, object_id)
-        return render(
-            request,
-            'netbox_attachments/inc/object_attachments_table.html',
-            object_attachments_context(request, obj, f'attachments-panel-{object_type.pk}-{obj.pk}'),
-        )
-
-
 #
 # Attachments
 #
@@ -200,15 +178,21 @@ class NetBoxAttachmentListView(generic.ObjectListView):
 @register_model_view(NetBoxAttachment)
 class NetBoxAttachmentView(generic.ObjectView):
     queryset = attachments_with_counts()
+    template_name = 'generic/object.html'
+    layout = ui.ATTACHMENT_LAYOUT
+    actions = ui.ATTACHMENT_ACTIONS
 
     def get_extra_context(self, request, instance):
+        """The links of ui.LinkedObjectsPanel: those the user may view, their objects named only where the user may
+        view them."""
         assignments = visible_assignments(request.user).filter(attachment=instance).select_related('object_type')
-        assignments = assignments.order_by('pk')
+        assignments = assignments.prefetch_related('tags').order_by('pk')
         assignments_table = tables.NetBoxAttachmentAssignmentTable(
             prefetch_parents(list(assignments), request.user), exclude=('attachment',), orderable=False
         )
+        assignments_table.empty_text = _('This attachment is not linked to any object.')
         assignments_table.configure(request)
-        return {'assignments_table': assignments_table, 'may': capabilities(request.user)}
+        return {'assignments_table': assignments_table}
 
 
 @register_model_view(NetBoxAttachment, 'add', detail=False)
@@ -260,16 +244,57 @@ class NetBoxAttachmentBulkDeleteView(generic.BulkDeleteView):
 
 @register_model_view(NetBoxAttachmentAssignment, 'list', path='', detail=False)
 class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
+    """The assignment list. Embedded (?embedded=True) and filtered by one object (?object_type_id=&object_id=), as
+    ui.ObjectAttachmentsPanel loads it on an object's tab and panel, it is that object's attachments: the object
+    page's columns, and 404 when the object is not one the user may view (or may have attachments)."""
+
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
     table = tables.NetBoxAttachmentAssignmentTable
     filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
     filterset_form = forms.NetBoxAttachmentAssignmentFilterForm
     actions = (AddObject, BulkExport, BulkEdit, BulkDelete)
 
+    def is_object_table(self, request):
+        return 'embedded' in request.GET and ('object_type_id' in request.GET or 'object_id' in request.GET)
+
+    def handle_no_permission(self):
+        # The object's tab and panel answer 404 to a user who may not view assignments, as the tab does.
+        if self.request.user.is_authenticated and self.is_object_table(self.request):
+            raise Http404
+        return super().handle_no_permission()
+
+    def get(self, request):
+        if self.is_object_table(request):
+            queried_object_or_404(request)
+            self.queryset = self.queryset.annotate(assignment_count=assignment_count('attachment'))
+            self.table = tables.NetBoxAttachmentForObjectTable
+        return super().get(request)
+
+    def get_table(self, data, request, bulk_actions=True):
+        # The object's table has no row selection, whatever page it is on.
+        object_table = self.table is tables.NetBoxAttachmentForObjectTable
+        return super().get_table(data, request, bulk_actions and not object_table)
+
+
+class ObjectAttachmentsPanelView(NetBoxAttachmentAssignmentListView):
+    """netboxattachment_panel_list (/plugins/netbox-attachments/netbox-attachment-panel/?object_type_id=&object_id=),
+    where panels loaded their table before they embedded the assignment list, under the path and name that
+    netbox-attachments 12.x had: kept, as the same embedded list of one object's attachments."""
+
+    def is_object_table(self, request):
+        return True
+
+    def get(self, request):
+        request.GET = request.GET.copy()
+        request.GET['embedded'] = 'True'
+        return super().get(request)
+
 
 @register_model_view(NetBoxAttachmentAssignment)
 class NetBoxAttachmentAssignmentView(generic.ObjectView):
     queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
+    template_name = 'generic/object.html'
+    layout = ui.ASSIGNMENT_LAYOUT
 
     def get_extra_context(self, request, instance):
         prefetch_parents([instance], request.user)
@@ -291,6 +316,11 @@ class NetBoxAttachmentAssignmentDeleteView(generic.ObjectDeleteView):
         assignment_count=assignment_count('attachment')
     )
     template_name = 'netbox_attachments/netboxattachmentassignment_delete.html'
+
+    def get_extra_context(self, request, instance):
+        # NetBox's confirmation (htmx/delete_form.html, on this page and in the modal of the assignment's Delete
+        # button) asks to "delete {{ object_type }} ...": here, the link.
+        return {'object_type': _('the link')}
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'bulk_edit', path='edit', detail=False)
