@@ -9,6 +9,17 @@ const ATTACHMENTS = '/api/plugins/netbox-attachments/netbox-attachments/';
 const UNREACHABLE = 'The server could not be reached. Check the connection and try again.';
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>Server Error</title></head><body><h1>Oops</h1></body></html>';
 
+// What NetBox 4.7 answers a bulk POST whose entries 1 and 2 fail (netbox/api/viewsets/mixins.py, bulk_create).
+const BULK_CREATE_REFUSED = {
+  detail: '2 of 3 objects could not be created.',
+  errors: [
+    { index: 1, errors: { object_id: ['No such object.'] } },
+    { index: 2, errors: { non_field_errors: ['This attachment is already linked to this object.'] } },
+  ],
+};
+const BULK_CREATE_MESSAGE =
+  '2 of 3 objects could not be created. Object: No such object. This attachment is already linked to this object.';
+
 describe('describeError', () => {
   it('labels a DRF field error with the field', () => {
     expect(describeError(400, { file: ['The submitted file is empty.'] })).toBe('File: The submitted file is empty.');
@@ -38,6 +49,24 @@ describe('describeError', () => {
       { object_id: ['No such object.'] },
     ];
     expect(describeError(400, body)).toBe('This attachment is already linked to this object. Object: No such object.');
+  });
+
+  it('gives the summary of a failed bulk create, then each entry’s errors once, without their structure', () => {
+    // NetBox 4.7's BulkCreateModelMixin: per entry, its position in the request and the serializer's errors.
+    expect(describeError(400, BULK_CREATE_REFUSED)).toBe(BULK_CREATE_MESSAGE);
+  });
+
+  it('gives the entries NetBox refused a bulk create for by permission', () => {
+    const body = {
+      detail: '2 of 2 objects could not be created.',
+      errors: [0, 1].map((index) => ({
+        index,
+        errors: { __all__: ['You do not have permission to perform this action on this object.'] },
+      })),
+    };
+    expect(describeError(403, body)).toBe(
+      '2 of 2 objects could not be created. You do not have permission to perform this action on this object.',
+    );
   });
 
   it('says the server could not be reached for status 0', () => {
@@ -168,6 +197,14 @@ describe('createApi', () => {
       { attachment: 3, object_type: 'dcim.device', object_id: 5 },
       { attachment: 3, object_type: 'dcim.device', object_id: 6 },
     ]);
+  });
+
+  it('rejects a refused bulk link with NetBox’s summary and each entry’s errors', async () => {
+    server.use(http.post(URLS.assignments, refusal(400, BULK_CREATE_REFUSED)));
+    await expect(pageApi().linkMany(3, 'dcim.device', [5, 6, 7])).rejects.toMatchObject({
+      status: 400,
+      message: BULK_CREATE_MESSAGE,
+    });
   });
 
   it('unlinks with DELETE on the assignment, with the CSRF token', async () => {

@@ -47,20 +47,27 @@ const FIELD_LABELS: Record<string, string> = {
   object_id: 'Object',
 };
 
+// Keys whose messages need no label: a whole-request or whole-object reason, and the list of a bulk request's failed
+// entries in NetBox's {"detail": "2 of 3 objects could not be created.", "errors": [{"index": 1, "errors": {…}}]}
+// (each entry's `index` is a number, which gives no message).
+const UNLABELLED = new Set(['detail', 'non_field_errors', '__all__', 'errors']);
+
 function messagesOf(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(messagesOf);
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([field, inner]) => {
-      const label =
-        field === 'detail' || field === 'non_field_errors' || field === '__all__' ? '' : (FIELD_LABELS[field] ?? field);
+      const label = UNLABELLED.has(field) ? '' : (FIELD_LABELS[field] ?? field);
       return messagesOf(inner).map((message) => (label ? `${label}: ${message}` : message));
     });
   }
   return [];
 }
 
-/** Turns an error response (DRF's {field: [messages]}, {detail}, a bulk list, or plain text) into one sentence. */
+/**
+ * Turns an error response (DRF's {field: [messages]}, {detail}, NetBox's bulk {detail, errors}, DRF's bulk list, or
+ * plain text) into one sentence, each message once.
+ */
 export function describeError(status: number, body: unknown): string {
   if (status === 0) return 'The server could not be reached. Check the connection and try again.';
   // openapi-fetch hands over the raw text of a body that is not JSON, such as a proxy's or Django's HTML error page.

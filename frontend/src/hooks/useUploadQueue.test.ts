@@ -64,7 +64,19 @@ describe('useUploadQueue', () => {
     expect(await namesOf(requests)).toEqual(['small.txt', 'large.txt']);
     const bodies = await Promise.all(requests.map(async (request) => (await request.arrayBuffer()).byteLength));
     expect(queue.current.items.map((item) => item.loaded)).toEqual(bodies);
+    expect(queue.current.items.map((item) => item.total)).toEqual(bodies); // the body, envelope included
     expect(statuses(queue.current.items)).toEqual(['uploading', 'uploading']);
+  });
+
+  it('counts a stored file as fully sent, out of its request body', async () => {
+    const uploads = hold('post', URLS.attachments);
+    const { queue } = setup({ afterUpload: () => new Promise(() => {}) }); // the link never answers
+    act(() => queue.current.add([fileOf('a.txt', 10)]));
+    await waitFor(() => expect(uploads).toHaveLength(1));
+    const body = (await uploads[0].request.clone().arrayBuffer()).byteLength;
+    store(uploads[0]);
+    await waitFor(() => expect(queue.current.items[0].status).toBe('linking'));
+    expect(queue.current.items[0]).toMatchObject({ loaded: body, total: body });
   });
 
   it('cancels one running upload and leaves the others running', async () => {

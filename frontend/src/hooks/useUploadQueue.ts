@@ -10,7 +10,13 @@ export type UploadStatus = 'queued' | 'uploading' | 'linking' | 'done' | 'error'
 export interface UploadItem {
   key: number;
   file: File;
+  /** Bytes of the request body sent so far, out of `total`. */
   loaded: number;
+  /**
+   * The size of the request body that carries the file, as the client reports it with progress: the file and its
+   * multipart envelope. The file's size until the first report.
+   */
+  total: number;
   status: UploadStatus;
   error?: string;
 }
@@ -80,11 +86,15 @@ export function useUploadQueue({ api, maxUploadSize, afterUpload, onStored }: Up
       const controller = new AbortController();
       controllers.current.set(item.key, controller);
       update(item.key, { status: 'uploading' });
+      let total = item.total;
       let attachment: Attachment;
       try {
         attachment = await api.upload(item.file, {
           signal: controller.signal,
-          onProgress: (loaded) => update(item.key, { loaded }),
+          onProgress: (loaded, bodySize) => {
+            total = bodySize;
+            update(item.key, { loaded, total });
+          },
         });
       } catch (error) {
         controllers.current.delete(item.key);
@@ -93,7 +103,7 @@ export function useUploadQueue({ api, maxUploadSize, afterUpload, onStored }: Up
         return;
       }
       controllers.current.delete(item.key);
-      update(item.key, { status: 'linking', loaded: item.file.size });
+      update(item.key, { status: 'linking', loaded: total, total });
       try {
         await callbacks.current.afterUpload?.(attachment);
         update(item.key, { status: 'done' });
@@ -131,7 +141,8 @@ export function useUploadQueue({ api, maxUploadSize, afterUpload, onStored }: Up
     (files: Iterable<File>) => {
       const added = [...files].map((file): UploadItem => {
         const refusal = precheck(file, maxUploadSize);
-        return { key: nextKey++, file, loaded: 0, status: refusal ? 'error' : 'queued', error: refusal ?? undefined };
+        const status = refusal ? 'error' : 'queued';
+        return { key: nextKey++, file, loaded: 0, total: file.size, status, error: refusal ?? undefined };
       });
       if (added.length) dispatch({ type: 'add', items: added });
     },

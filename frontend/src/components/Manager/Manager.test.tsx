@@ -1,11 +1,20 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import { ApiError, type Attachment } from '../../api/client';
 import type { Capabilities, CommonConfig, ManagerConfig } from '../../config';
-import { createFakeApi, linkOf, makeAttachment, widgetConfig } from '../../test/fakeApi';
+import {
+  CSRF_TOKEN,
+  ORIGIN,
+  attachment as makeAttachment,
+  linkOf,
+  page,
+  widgetConfig,
+  type Attachment,
+} from '../../test/builders';
 import { renderWithQueries } from '../../test/render';
+import { URLS, answer, pageApi, queryOf, refusal, sent, server } from '../../test/server';
 import { Manager, PAGE_SIZE, listQuery } from './Manager';
 
 const NO_FILTERS = { q: '', objectTypeId: '', hasAssignments: '', hasBrokenAssignments: '', tag: '' } as const;
@@ -30,12 +39,27 @@ function linkedTo(name: string, count: number, fields: Partial<Attachment> = {})
   return { ...attachment, assignments, assignment_count: count };
 }
 
+/** Renders the manager; the server answers every list request with `attachments`, as one page. */
 function renderManager(attachments: Attachment[], config = managerConfig()) {
-  const fake = createFakeApi(attachments);
-  renderWithQueries(<Manager config={config} api={fake.api} />);
-  const lastQuery = () => fake.api.listAttachments.mock.lastCall![0];
-  return { ...fake, lastQuery };
+  server.use(answer.attachments(page(attachments)));
+  renderWithQueries(<Manager config={config} api={pageApi(config)} />);
 }
+
+/** The server's answer when it holds `attachments`: the page the request's offset asks for. */
+const pagesOf = (attachments: Attachment[]) =>
+  answer.attachments((request) => {
+    const offset = Number(new URL(request.url).searchParams.get('offset') ?? 0);
+    return page(attachments.slice(offset, offset + PAGE_SIZE), attachments.length);
+  });
+
+/** The parameters of the last list request (values are strings, as sent). */
+const lastQuery = () => new URL(sent('GET', URLS.attachments).at(-1)!.url).searchParams;
+
+/** A tag as NetBox's tag list gives it in brief form. */
+const MANUAL = { id: 1, display: 'Manual', slug: 'manual' };
+
+const numbered = (count: number) =>
+  Array.from({ length: count }, (_, i) => linkedTo(`File ${String(i + 1).padStart(2, '0')}`, 1));
 
 const row = (name: string) => screen.getByRole('link', { name }).closest('tr')!;
 
@@ -83,6 +107,18 @@ describe('Manager', () => {
     expect(screen.getByText('1–2 of 2')).toBeInTheDocument();
   });
 
+  it('asks for the first page sorted by name, with the CSRF token', async () => {
+    renderManager([linkedTo('Rack manual', 1)]);
+    await screen.findByRole('link', { name: 'Rack manual' });
+    const [request] = sent('GET', URLS.attachments);
+    expect(queryOf(request)).toEqual([
+      ['limit', String(PAGE_SIZE)],
+      ['offset', '0'],
+      ['ordering', 'name'],
+    ]);
+    expect(request.headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
+  });
+
   it('highlights an unassigned attachment with a badge', async () => {
     renderManager([makeAttachment({ name: 'Orphan scan' }), linkedTo('Rack manual', 1)]);
     await screen.findByRole('link', { name: 'Orphan scan' });
@@ -105,74 +141,115 @@ describe('Manager', () => {
   });
 
   it('searches on the server once typing pauses', async () => {
-    const { api, lastQuery } = renderManager([linkedTo('Rack manual', 1), linkedTo('Floor plan', 1)]);
+    const rackManual = linkedTo('Rack manual', 1);
+    renderManager([rackManual, linkedTo('Floor plan', 1)]);
     await screen.findByRole('link', { name: 'Rack manual' });
+    server.use(answer.attachments(page([rackManual])));
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search attachments' }), 'rack');
-    await waitFor(() => expect(lastQuery().q).toBe('rack'));
-    expect(api.listAttachments.mock.calls.map(([query]) => query.q).filter(Boolean)).toEqual(['rack']);
+    await waitFor(() => expect(lastQuery().get('q')).toBe('rack'));
+    expect(sent('GET', URLS.attachments).map((request) => new URL(request.url).searchParams.get('q'))).toEqual([
+      null,
+      'rack',
+    ]);
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Floor plan' })).not.toBeInTheDocument());
+    expect(screen.getByRole('link', { name: 'Rack manual' })).toBeInTheDocument();
   });
 
   it('filters by the linked object type', async () => {
-    const { lastQuery } = renderManager([linkedTo('Rack manual', 1)]);
+    renderManager([linkedTo('Rack manual', 1)]);
     await screen.findByRole('link', { name: 'Rack manual' });
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Linked to object type' }), '7');
-    await waitFor(() => expect(lastQuery().object_type_id).toEqual([7]));
+    await waitFor(() => expect(lastQuery().getAll('object_type_id')).toEqual(['7']));
   });
 
   it('filters attachments with no assignments', async () => {
-    const { lastQuery } = renderManager([linkedTo('Rack manual', 1)]);
+    renderManager([linkedTo('Rack manual', 1)]);
     await screen.findByRole('link', { name: 'Rack manual' });
     await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Has assignments' }), 'Has no assignments');
-    await waitFor(() => expect(lastQuery().has_assignments).toBe(false));
+    await waitFor(() => expect(lastQuery().get('has_assignments')).toBe('false'));
+  });
+
+  it('offers NetBox’s tags as a filter, and filters by the chosen slug', async () => {
+    server.use(answer.netbox('/api/extras/tags/', [MANUAL]));
+    renderManager([linkedTo('Rack manual', 1)]);
+    await screen.findByRole('link', { name: 'Rack manual' });
+    const tag = screen.getByRole('combobox', { name: 'Tag' });
+    await waitFor(() => expect(within(tag).getByRole('option', { name: 'Manual' })).toBeInTheDocument());
+    expect(queryOf(sent('GET', `${ORIGIN}/api/extras/tags/`)[0])).toEqual([
+      ['brief', '1'],
+      ['limit', '1000'],
+    ]);
+    await userEvent.selectOptions(tag, 'Manual');
+    await waitFor(() => expect(lastQuery().getAll('tag')).toEqual(['manual']));
+  });
+
+  it('says when the tag filter is unavailable, and still lists the attachments', async () => {
+    server.use(
+      http.get(
+        `${ORIGIN}/api/extras/tags/`,
+        refusal(403, { detail: 'You do not have permission to perform this action.' }),
+      ),
+    );
+    renderManager([linkedTo('Rack manual', 1)]);
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'The tag filter is unavailable: You do not have permission to perform this action.',
+    );
+    expect(screen.getByRole('link', { name: 'Rack manual' })).toBeInTheDocument();
   });
 
   it('sorts by a column, ascending then descending', async () => {
-    const { lastQuery } = renderManager([linkedTo('Rack manual', 1)]);
+    renderManager([linkedTo('Rack manual', 1)]);
     await screen.findByRole('link', { name: 'Rack manual' });
     const size = screen.getByRole('button', { name: 'Size' });
     await userEvent.click(size);
-    await waitFor(() => expect(lastQuery().ordering).toBe('size'));
+    await waitFor(() => expect(lastQuery().get('ordering')).toBe('size'));
     expect(size.closest('th')).toHaveAttribute('aria-sort', 'ascending');
     await userEvent.click(size);
-    await waitFor(() => expect(lastQuery().ordering).toBe('-size'));
+    await waitFor(() => expect(lastQuery().get('ordering')).toBe('-size'));
     expect(size.closest('th')).toHaveAttribute('aria-sort', 'descending');
   });
 
   it('pages through the list with Next and Previous', async () => {
-    const many = Array.from({ length: PAGE_SIZE + 5 }, (_, i) => linkedTo(`File ${String(i + 1).padStart(2, '0')}`, 1));
-    const { lastQuery } = renderManager(many);
+    server.use(pagesOf(numbered(PAGE_SIZE + 5)));
+    renderWithQueries(<Manager config={managerConfig()} api={pageApi()} />);
     expect(await screen.findByText(`1–${PAGE_SIZE} of ${PAGE_SIZE + 5}`)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Previous' })).toBeDisabled();
     await userEvent.click(screen.getByRole('button', { name: 'Next' }));
     expect(await screen.findByText(`${PAGE_SIZE + 1}–${PAGE_SIZE + 5} of ${PAGE_SIZE + 5}`)).toBeInTheDocument();
-    expect(lastQuery().offset).toBe(PAGE_SIZE);
+    expect(lastQuery().get('offset')).toBe(String(PAGE_SIZE));
     expect(screen.getByRole('link', { name: 'File 26' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Next' })).toBeDisabled();
     await userEvent.click(screen.getByRole('button', { name: 'Previous' }));
-    await waitFor(() => expect(lastQuery().offset).toBe(0));
+    await waitFor(() => expect(lastQuery().get('offset')).toBe('0'));
   });
 
   it('asks before deleting, naming how many objects lose the attachment, and deletes on confirmation', async () => {
     const attachment = linkedTo('Rack manual', 3);
-    const { api } = renderManager([attachment]);
+    renderManager([attachment]);
     await userEvent.click(await screen.findByRole('button', { name: 'Delete Rack manual' }));
     const dialog = screen.getByRole('dialog', { name: 'Delete attachment' });
     expect(dialog).toHaveTextContent('It is removed from the 3 objects it is linked to.');
+    expect(sent('DELETE')).toEqual([]);
+    server.use(answer.attachments(page([])));
     await userEvent.click(within(dialog).getByRole('button', { name: 'Delete attachment and file' }));
-    expect(api.deleteAttachment).toHaveBeenCalledWith(attachment.id);
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Rack manual' })).not.toBeInTheDocument());
+    const deletes = sent('DELETE');
+    expect(deletes.map((request) => request.url)).toEqual([URLS.attachment(attachment.id)]);
+    expect(deletes[0].headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 
   it('shows the new last page when deleting empties the last one', async () => {
-    const many = Array.from({ length: PAGE_SIZE + 1 }, (_, i) => linkedTo(`File ${String(i + 1).padStart(2, '0')}`, 1));
-    const { lastQuery } = renderManager(many);
+    const many = numbered(PAGE_SIZE + 1);
+    server.use(pagesOf(many));
+    renderWithQueries(<Manager config={managerConfig()} api={pageApi()} />);
     await userEvent.click(await screen.findByRole('button', { name: 'Next' }));
     await userEvent.click(await screen.findByRole('button', { name: 'Delete File 26' }));
+    server.use(pagesOf(many.slice(0, PAGE_SIZE)));
     await userEvent.click(screen.getByRole('button', { name: 'Delete attachment and file' }));
     expect(await screen.findByText(`1–${PAGE_SIZE} of ${PAGE_SIZE}`)).toBeInTheDocument();
-    expect(lastQuery().offset).toBe(0);
+    expect(sent('DELETE').map((request) => request.url)).toEqual([URLS.attachment(many[PAGE_SIZE].id)]);
+    expect(lastQuery().get('offset')).toBe('0');
     expect(screen.getByRole('link', { name: 'File 25' })).toBeInTheDocument();
     expect(screen.queryByText(/No attachment matches/)).not.toBeInTheDocument();
   });
@@ -199,23 +276,30 @@ describe('Manager', () => {
 
   it('unlinks the chosen link on confirmation and shows the list without it', async () => {
     const attachment = linkedTo('Rack manual', 2);
-    const { api } = renderManager([attachment]);
+    const [sw1, sw2] = attachment.assignments;
+    renderManager([attachment]);
     await userEvent.click(await screen.findByRole('button', { name: 'Unlink Rack manual from sw2' }));
+    server.use(answer.attachments(page([{ ...attachment, assignments: [sw1], assignment_count: 1 }])));
     await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Unlink' }));
-    expect(api.unlink).toHaveBeenCalledWith(attachment.assignments[1].id);
     await waitFor(() => expect(screen.queryByRole('link', { name: 'sw2' })).not.toBeInTheDocument());
+    const deletes = sent('DELETE');
+    expect(deletes.map((request) => request.url)).toEqual([URLS.assignment(sw2.id)]); // the attachment stays
+    expect(deletes[0].headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
     expect(screen.getByRole('link', { name: 'sw1' })).toBeInTheDocument();
   });
 
   it('opens the link dialog for the attachment', async () => {
+    server.use(answer.netbox('/api/dcim/devices/', [{ id: 1, display: 'sw1' }]));
     renderManager([linkedTo('Rack manual', 1)]);
     await userEvent.click(await screen.findByRole('button', { name: 'Link Rack manual to objects' }));
-    expect(screen.getByRole('dialog', { name: 'Link “Rack manual”' })).toBeInTheDocument();
+    const dialog = screen.getByRole('dialog', { name: 'Link “Rack manual”' });
+    expect(await within(dialog).findByRole('checkbox', { name: /^sw1/ })).toBeChecked(); // already linked
   });
 
   it('opens the preview of an attachment', async () => {
-    const { api } = renderManager([linkedTo('Switch log', 1, { filename: 'switch.log', content_type: 'text/plain' })]);
-    api.readText.mockResolvedValue({ text: 'boot ok', truncated: false });
+    const log = linkedTo('Switch log', 1, { filename: 'switch.log', content_type: 'text/plain' });
+    server.use(http.get(log.download_url, () => HttpResponse.text('boot ok')));
+    renderManager([log]);
     await userEvent.click(await screen.findByRole('button', { name: 'Preview Switch log' }));
     const dialog = await screen.findByRole('dialog', { name: 'Switch log' });
     expect(await within(dialog).findByText('boot ok')).toBeInTheDocument();
@@ -252,10 +336,9 @@ describe('Manager', () => {
     );
   });
 
-  it('shows in words why the list could not be loaded', async () => {
-    const { api } = createFakeApi();
-    api.listAttachments.mockRejectedValue(new ApiError(403, 'You do not have permission to do this.'));
-    renderWithQueries(<Manager config={managerConfig()} api={api} />);
+  it('shows in words why the list could not be loaded, even when the refusal gives no reason', async () => {
+    server.use(http.get(URLS.attachments, refusal(403, {})));
+    renderWithQueries(<Manager config={managerConfig()} api={pageApi()} />);
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Could not load the attachments: You do not have permission to do this.',
     );

@@ -1,11 +1,33 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 
-import type { Attachment } from '../../api/client';
-import { DEVICE, createFakeApi, fileOf, linkOf, makeAttachment, widgetConfig } from '../../test/fakeApi';
+import {
+  CSRF_TOKEN,
+  DEVICE,
+  attachment as makeAttachment,
+  fileOf,
+  linkOf,
+  page,
+  widgetConfig,
+  type Attachment,
+} from '../../test/builders';
 import { renderWithQueries } from '../../test/render';
-import { ObjectWidget } from './ObjectWidget';
+import {
+  URLS,
+  answer,
+  hold,
+  json,
+  pageApi,
+  queryOf,
+  refusal,
+  sent,
+  server,
+  store,
+  uploadedFile,
+} from '../../test/server';
+import { OBJECT_LIST_LIMIT, ObjectWidget } from './ObjectWidget';
 
 const NOTHING = { upload: false, uploadUnlinked: false, link: false, unlink: false, deleteEverywhere: false };
 
@@ -14,16 +36,26 @@ function linkedAttachment(name: string, others = 0, fields: Partial<Attachment> 
   return { name, others, fields };
 }
 
-function setup(items: ReturnType<typeof linkedAttachment>[] = [], config = widgetConfig()) {
-  const fake = createFakeApi(items.map(({ name, fields }) => makeAttachment({ name, ...fields })));
-  const ids = [...fake.attachments.keys()];
-  items.forEach(({ others }, index) => {
-    fake.link(ids[index], DEVICE.type, DEVICE.id);
-    for (let n = 1; n <= others; n += 1) fake.link(ids[index], 'dcim.site', n);
-  });
-  renderWithQueries(<ObjectWidget config={config} api={fake.api} />);
-  return fake;
+/** The attachment as the API lists it: linked to the page's device, then to sites 1 to `others`. */
+function linkedHere(a: Attachment, others = 0): Attachment {
+  const sites = Array.from({ length: others }, (_, i) => linkOf(a.id, 'dcim.site', i + 1));
+  return { ...a, assignments: [linkOf(a.id, DEVICE.type, DEVICE.id), ...sites], assignment_count: 1 + others };
 }
+
+/** Renders the widget of the device; the server lists `items` for it. Returns the attachments as listed. */
+function setup(items: ReturnType<typeof linkedAttachment>[] = [], config = widgetConfig(), compact = false) {
+  const attachments = items.map(({ name, others, fields }) => linkedHere(makeAttachment({ name, ...fields }), others));
+  server.use(answer.attachments(page(attachments)));
+  renderWithQueries(<ObjectWidget config={config} api={pageApi(config)} compact={compact} />);
+  return attachments;
+}
+
+/** Files as a drop event carries them. */
+const dataTransferOf = (files: File[]) => ({
+  files,
+  items: files.map((f) => ({ kind: 'file', type: f.type, getAsFile: () => f })),
+  types: ['Files'],
+});
 
 const rowOf = async (name: string) => (await screen.findByRole('link', { name })).closest('tr') as HTMLElement;
 
@@ -44,12 +76,29 @@ describe('ObjectWidget', () => {
   });
 
   it('asks only for this object’s attachments', async () => {
-    const fake = setup([linkedAttachment('A')]);
+    setup([linkedAttachment('A')]);
     await rowOf('A');
-    expect(fake.api.listAttachments).toHaveBeenCalledWith(
-      expect.objectContaining({ object_type_id: [DEVICE.typeId], object_id: [DEVICE.id] }),
-      expect.anything(),
+    const requests = sent('GET', URLS.attachments);
+    expect(requests).toHaveLength(1);
+    expect(queryOf(requests[0])).toEqual([
+      ['object_type_id', String(DEVICE.typeId)],
+      ['object_id', String(DEVICE.id)],
+      ['limit', String(OBJECT_LIST_LIMIT)],
+      ['ordering', 'name'],
+    ]);
+    expect(requests[0].headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
+  });
+
+  it('shows only the rows of links to this object', async () => {
+    const elsewhere = makeAttachment({ name: 'Elsewhere' });
+    server.use(
+      answer.attachments(
+        page([{ ...elsewhere, assignments: [linkOf(elsewhere.id, 'dcim.site', 1)], assignment_count: 1 }]),
+      ),
     );
+    renderWithQueries(<ObjectWidget config={widgetConfig()} api={pageApi()} />);
+    expect(await screen.findByText('No attachments yet.')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Elsewhere' })).not.toBeInTheDocument();
   });
 
   it('invites a drop when the object has no attachments', async () => {
@@ -78,94 +127,100 @@ describe('ObjectWidget', () => {
   });
 
   it('uploads chosen files, links each to the object and shows them in the table', async () => {
-    const fake = setup([]);
+    setup([]);
     await screen.findByText('No attachments yet.');
+    const uploads = hold('post', URLS.attachments);
     await userEvent.upload(screen.getByLabelText('Choose files to upload'), [fileOf('a.txt', 10), fileOf('b.txt', 20)]);
-    await waitFor(() => expect(fake.uploads).toHaveLength(2));
+    await waitFor(() => expect(uploads).toHaveLength(2));
     expect(screen.getByText('a.txt')).toBeInTheDocument();
-    fake.uploads.forEach((upload) => upload.finish());
+    expect(sent('POST', URLS.assignments)).toEqual([]); // nothing is linked before it is stored
+    const names = await Promise.all(uploads.map(async (upload) => (await uploadedFile(upload.request)).name));
+    expect(names).toEqual(['a.txt', 'b.txt']);
+    const stored = names.map((name) => makeAttachment({ name, filename: name }));
+    server.use(answer.attachments(page(stored.map((a) => linkedHere(a)))));
+    uploads.forEach((upload, i) => upload.respond(json(stored[i], 201)));
     expect(await screen.findByRole('link', { name: 'a.txt' })).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: 'b.txt' })).toBeInTheDocument();
-    expect(fake.api.link).toHaveBeenCalledTimes(2);
-    expect(fake.api.link).toHaveBeenCalledWith(expect.any(Number), DEVICE.type, DEVICE.id);
+    const links = sent('POST', URLS.assignments);
+    expect(links.map((link) => link.headers.get('X-CSRFToken'))).toEqual([CSRF_TOKEN, CSRF_TOKEN]);
+    const bodies = await Promise.all(links.map((link) => link.json()));
+    expect(bodies).toEqual(
+      expect.arrayContaining(stored.map((a) => ({ attachment: a.id, object_type: DEVICE.type, object_id: DEVICE.id }))),
+    );
+    expect(bodies).toHaveLength(2);
   });
 
   it('takes files dropped anywhere on the widget', async () => {
-    const fake = setup([]);
+    setup([]);
+    const uploads = hold('post', URLS.attachments);
     const region = await screen.findByRole('region', { name: 'Attachments of device dc1-sw1' });
-    const files = [fileOf('dropped.txt', 10)];
-    fireEvent.drop(region, {
-      dataTransfer: {
-        files,
-        items: files.map((f) => ({ kind: 'file', type: f.type, getAsFile: () => f })),
-        types: ['Files'],
-      },
-    });
-    await waitFor(() => expect(fake.uploads).toHaveLength(1));
-    expect(fake.uploads[0].file.name).toBe('dropped.txt');
+    fireEvent.drop(region, { dataTransfer: dataTransferOf([fileOf('dropped.txt', 10)]) });
+    await waitFor(() => expect(uploads).toHaveLength(1));
+    expect((await uploadedFile(uploads[0].request)).name).toBe('dropped.txt');
   });
 
   it('ignores a file dropped on an open dialog', async () => {
-    const fake = setup([linkedAttachment('Manual')]);
+    setup([linkedAttachment('Manual')]);
     const row = await rowOf('Manual');
     await userEvent.click(within(row).getByRole('button', { name: 'Unlink Manual' }));
-    const files = [fileOf('stray.txt', 10)];
-    const dataTransfer = {
-      files,
-      items: files.map((f) => ({ kind: 'file', type: f.type, getAsFile: () => f })),
-      types: ['Files'],
-    };
+    const dataTransfer = dataTransferOf([fileOf('stray.txt', 10)]);
     fireEvent.dragEnter(screen.getByRole('dialog'), { dataTransfer });
     fireEvent.drop(screen.getByRole('dialog'), { dataTransfer });
     await new Promise((resolve) => setTimeout(resolve, 100)); // the drop zone reads dropped files asynchronously
-    expect(fake.uploads).toHaveLength(0);
+    expect(sent('POST', URLS.attachments)).toEqual([]);
     expect(screen.queryByText('stray.txt')).not.toBeInTheDocument();
   });
 
   it('says when an object has more attachments than it lists', async () => {
-    const fake = createFakeApi();
-    const attachment = makeAttachment({ name: 'A' });
-    fake.api.listAttachments.mockResolvedValue({
-      count: 1500,
-      results: [{ ...attachment, assignments: [linkOf(attachment.id, DEVICE.type, DEVICE.id)] }],
-    });
-    renderWithQueries(<ObjectWidget config={widgetConfig()} api={fake.api} />);
+    server.use(answer.attachments(page([linkedHere(makeAttachment({ name: 'A' }))], 1500)));
+    renderWithQueries(<ObjectWidget config={widgetConfig()} api={pageApi()} />);
     expect(await screen.findByText(/Showing the first 1 of 1500 attachments\./)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'See them all' })).toHaveAttribute(
+      'href',
+      `/plugins/netbox-attachments/netbox-attachments/?object_type_id=${DEVICE.typeId}&object_id=${DEVICE.id}`,
+    );
   });
 
   it('refuses a file over the limit in its row and uploads the others of the same drop', async () => {
-    const fake = setup([], widgetConfig({ maxUploadSize: 100 }));
+    setup([], widgetConfig({ maxUploadSize: 100 }));
     await screen.findByText('No attachments yet.');
+    const uploads = hold('post', URLS.attachments);
     await userEvent.upload(screen.getByLabelText('Choose files to upload'), [
       fileOf('huge.iso', 500),
       fileOf('small.txt', 10),
     ]);
     expect(await screen.findByText('Too large: 500 bytes, and the limit is 100 bytes.')).toBeInTheDocument();
-    await waitFor(() => expect(fake.uploads).toHaveLength(1));
-    fake.uploads[0].finish();
+    await waitFor(() => expect(uploads).toHaveLength(1));
+    expect((await uploadedFile(uploads[0].request)).name).toBe('small.txt');
+    server.use(answer.attachments(page([linkedHere(makeAttachment({ name: 'small.txt', filename: 'small.txt' }))])));
+    store(uploads[0]);
     expect(await screen.findByRole('link', { name: 'small.txt' })).toBeInTheDocument();
+    expect(sent('POST', URLS.attachments)).toHaveLength(1);
   });
 
   it('shows the server’s refusal of an upload in words', async () => {
-    const fake = setup([]);
+    const tooLarge = 'The file is larger than the upload limit of 1.0 MB (1048576 bytes, max_upload_size).';
+    server.use(http.post(URLS.attachments, refusal(413, { detail: tooLarge })));
+    setup([]);
     await screen.findByText('No attachments yet.');
     await userEvent.upload(screen.getByLabelText('Choose files to upload'), [fileOf('a.txt', 10)]);
-    await waitFor(() => expect(fake.uploads).toHaveLength(1));
-    fake.uploads[0].fail(413, 'The file is larger than the server accepts.');
-    expect(await screen.findByText('The file is larger than the server accepts.')).toBeInTheDocument();
+    expect(await screen.findByText(tooLarge)).toBeInTheDocument();
+    expect(sent('POST', URLS.assignments)).toEqual([]);
   });
 
   it('unlinks the only link after a warning that the attachment is left with no assignments', async () => {
-    const fake = setup([linkedAttachment('Lonely')]);
+    const [lonely] = setup([linkedAttachment('Lonely')]);
     const row = await rowOf('Lonely');
     await userEvent.click(within(row).getByRole('button', { name: 'Unlink Lonely' }));
     const dialog = screen.getByRole('dialog', { name: 'Unlink attachment' });
     expect(within(dialog).getByText('Unlink “Lonely” from device dc1-sw1?')).toBeInTheDocument();
     expect(within(dialog).getByText(/left with no assignments/)).toBeInTheDocument();
+    server.use(answer.attachments(page([])));
     await userEvent.click(within(dialog).getByRole('button', { name: 'Unlink' }));
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Lonely' })).not.toBeInTheDocument());
-    expect(fake.api.unlink).toHaveBeenCalledTimes(1);
-    expect(fake.attachments.size).toBe(1); // the attachment is kept
+    const deletes = sent('DELETE');
+    expect(deletes.map((request) => request.url)).toEqual([URLS.assignment(lonely.assignments[0].id)]); // the attachment is kept
+    expect(deletes[0].headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
   });
 
   it('says an attachment with more links stays linked elsewhere', async () => {
@@ -176,13 +231,16 @@ describe('ObjectWidget', () => {
   });
 
   it('deletes everywhere after a warning naming the number of links', async () => {
-    const fake = setup([linkedAttachment('Old', 1)]);
+    const [old] = setup([linkedAttachment('Old', 1)]);
     const row = await rowOf('Old');
     await userEvent.click(within(row).getByRole('button', { name: 'Delete Old everywhere' }));
     expect(screen.getByText(/removed from the 2 objects it is linked to/)).toBeInTheDocument();
+    server.use(answer.attachments(page([])));
     await userEvent.click(screen.getByRole('button', { name: 'Delete attachment and file' }));
     await waitFor(() => expect(screen.queryByRole('link', { name: 'Old' })).not.toBeInTheDocument());
-    expect(fake.attachments.size).toBe(0);
+    const deletes = sent('DELETE');
+    expect(deletes.map((request) => request.url)).toEqual([URLS.attachment(old.id)]);
+    expect(deletes[0].headers.get('X-CSRFToken')).toBe(CSRF_TOKEN);
   });
 
   it('shows a read-only user the attachments and downloads, and no upload, link, unlink or delete control', async () => {
@@ -218,9 +276,7 @@ describe('ObjectWidget', () => {
   });
 
   it('shows icon-only buttons and one-line file names in a narrow side panel', async () => {
-    const fake = createFakeApi([makeAttachment({ name: 'Plan', filename: 'a-very-long-floor-plan-name.png' })]);
-    fake.link([...fake.attachments.keys()][0], DEVICE.type, DEVICE.id);
-    renderWithQueries(<ObjectWidget config={widgetConfig()} api={fake.api} compact />);
+    setup([linkedAttachment('Plan', 0, { filename: 'a-very-long-floor-plan-name.png' })], widgetConfig(), true);
     const row = await rowOf('Plan');
     expect(within(row).getByRole('button', { name: 'Unlink Plan' })).toHaveTextContent(/^$/);
     const file = within(row).getByText('a-very-long-floor-plan-name.png');
@@ -235,16 +291,18 @@ describe('ObjectWidget', () => {
   });
 
   it('shows a failed list in words', async () => {
-    const fake = createFakeApi();
-    fake.api.listAttachments.mockRejectedValue(new Error('You do not have permission to perform this action.'));
-    renderWithQueries(<ObjectWidget config={widgetConfig()} api={fake.api} />);
+    server.use(
+      http.get(URLS.attachments, refusal(403, { detail: 'You do not have permission to perform this action.' })),
+    );
+    renderWithQueries(<ObjectWidget config={widgetConfig()} api={pageApi()} />);
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Could not load the attachments: You do not have permission to perform this action.',
     );
   });
 
   it('opens the preview of an attachment', async () => {
-    setup([linkedAttachment('Notes', 0, { filename: 'notes.txt', content_type: 'text/plain' })]);
+    const [notes] = setup([linkedAttachment('Notes', 0, { filename: 'notes.txt', content_type: 'text/plain' })]);
+    server.use(http.get(notes.download_url, () => HttpResponse.text('hello')));
     const row = await rowOf('Notes');
     await userEvent.click(within(row).getByRole('button', { name: 'Preview Notes' }));
     const dialog = await screen.findByRole('dialog', { name: 'Notes' });

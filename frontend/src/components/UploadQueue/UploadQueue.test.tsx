@@ -6,10 +6,15 @@ import type { UploadItem } from '../../hooks/useUploadQueue';
 import { fileOf } from '../../test/builders';
 import { UploadQueue } from './UploadQueue';
 
+// A 2048-byte file travels in a request body of 2300 bytes: the multipart envelope adds its boundaries and headers.
+const FILE_SIZE = 2048;
+const BODY_SIZE = 2300;
+
 const item = (key: number, status: UploadItem['status'], extra: Partial<UploadItem> = {}): UploadItem => ({
   key,
-  file: fileOf(`file${key}.pdf`, 2048),
+  file: fileOf(`file${key}.pdf`, FILE_SIZE),
   loaded: 0,
+  total: BODY_SIZE,
   status,
   ...extra,
 });
@@ -17,7 +22,7 @@ const item = (key: number, status: UploadItem['status'], extra: Partial<UploadIt
 describe('UploadQueue', () => {
   it('shows each file with its progress and a cancel button while it runs', async () => {
     const onCancel = vi.fn();
-    render(<UploadQueue items={[item(1, 'uploading', { loaded: 512 })]} onCancel={onCancel} onClear={vi.fn()} />);
+    render(<UploadQueue items={[item(1, 'uploading', { loaded: 575 })]} onCancel={onCancel} onClear={vi.fn()} />);
     expect(screen.getByText('file1.pdf')).toBeInTheDocument();
     expect(screen.getByRole('progressbar', { name: 'Upload of file1.pdf' })).toHaveAttribute('aria-valuenow', '25');
     expect(screen.getByText('Uploading 25%')).toBeInTheDocument();
@@ -40,9 +45,17 @@ describe('UploadQueue', () => {
     expect(onClear).toHaveBeenCalled();
   });
 
+  it('counts progress against the whole request body, not the file alone', () => {
+    render(<UploadQueue items={[item(1, 'uploading', { loaded: FILE_SIZE })]} onCancel={vi.fn()} onClear={vi.fn()} />);
+    expect(screen.getByText('Uploading 89%')).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'Upload of file1.pdf' })).toHaveAttribute('aria-valuenow', '89');
+    expect(screen.getByRole('button', { name: 'Cancel upload of file1.pdf' })).toBeInTheDocument();
+  });
+
   it('stops offering cancel once every byte is sent, as the server may already be storing the file', () => {
-    render(<UploadQueue items={[item(1, 'uploading', { loaded: 2048 })]} onCancel={vi.fn()} onClear={vi.fn()} />);
+    render(<UploadQueue items={[item(1, 'uploading', { loaded: BODY_SIZE })]} onCancel={vi.fn()} onClear={vi.fn()} />);
     expect(screen.getByText('Finishing…')).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'Upload of file1.pdf' })).toHaveAttribute('aria-valuenow', '100');
     expect(screen.queryByRole('button', { name: /Cancel upload/ })).not.toBeInTheDocument();
   });
 

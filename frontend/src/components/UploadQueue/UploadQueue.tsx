@@ -26,10 +26,11 @@ export function UploadQueue({ items, onCancel, onClear }: Props) {
     <div className="card-body border-bottom py-2" role="region" aria-label="Uploads">
       <ul className="list-unstyled mb-0" aria-live="polite">
         {items.map((item) => {
-          const percent = item.file.size ? Math.round((100 * item.loaded) / item.file.size) : 0;
+          // Progress counts the request body, which is the file and its multipart envelope.
+          const percent = item.total ? Math.min(100, Math.round((100 * item.loaded) / item.total)) : 0;
           // Once every byte is sent the server may already be storing the file: cancelling then could not promise
           // that nothing was stored, so it is no longer offered.
-          const sent = item.status === 'uploading' && item.loaded >= item.file.size;
+          const sent = item.status === 'uploading' && item.loaded >= item.total;
           const running = item.status === 'queued' || (item.status === 'uploading' && !sent);
           return (
             <li key={item.key} className="py-1" data-status={item.status}>
