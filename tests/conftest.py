@@ -6,6 +6,16 @@ from django.test import override_settings
 
 from .helpers import plugin_config
 
+# Django's default hasher spends about half a second on every password it sets (create_user, create_superuser).
+# Tests sign in with force_login and never check a password, so a fast one saves that on every user they make.
+FAST_HASHER = 'django.contrib.auth.hashers.MD5PasswordHasher'
+
+
+@pytest.fixture(scope='session', autouse=True)
+def fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+        yield
+
 
 @pytest.fixture(autouse=True)
 def media_root(tmp_path, settings):

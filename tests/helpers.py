@@ -11,6 +11,8 @@ ATTACHMENT_LIST = '/plugins/netbox-attachments/netbox-attachments/'
 ASSIGNMENT_LIST = '/plugins/netbox-attachments/netbox-attachment-assignments/'
 PANEL = '/plugins/netbox-attachments/netbox-attachment-panel/'
 API = '/api/plugins/netbox-attachments/'
+API_ATTACHMENTS = f'{API}netbox-attachments/'
+API_ASSIGNMENTS = f'{API}netbox-attachment-assignments/'
 
 
 def url(name, **kwargs):
@@ -23,8 +25,16 @@ def panel_url(obj):
     return f'{PANEL}?object_type_id={ObjectType.objects.get_for_model(obj).pk}&object_id={obj.pk}'
 
 
+def embedded_url(obj):
+    """The table of an object's attachments, as its tab and panel load it: NetBox's embedded assignment list."""
+    from core.models import ObjectType
+
+    object_type = ObjectType.objects.get_for_model(obj)
+    return f'{ASSIGNMENT_LIST}?embedded=True&object_type_id={object_type.pk}&object_id={obj.pk}'
+
+
 def download_url(attachment):
-    return f'{API}netbox-attachments/{attachment.pk}/download/'
+    return f'{API_ATTACHMENTS}{attachment.pk}/download/'
 
 
 def login(client, *permissions, constraints=None):
@@ -35,6 +45,10 @@ def login(client, *permissions, constraints=None):
 def body(response):
     """The bytes of a response, streamed or not."""
     return b''.join(response.streaming_content) if response.streaming else response.content
+
+
+def text(response):
+    return body(response).decode()
 
 
 def plugin_config(**values):

@@ -12,16 +12,15 @@ from extras.models import ImageAttachment
 from netbox_attachments import signed_links
 
 from .factories import VIEW_ALL, make_attachment, make_site, make_user
-from .helpers import body, download_url
+from .helpers import API, API_ATTACHMENTS, body, download_url, login
 
 pytestmark = pytest.mark.django_db
 
-BASE = '/api/plugins/netbox-attachments/'
 CONTENT = bytes(range(256)) * 4  # 1024 bytes, every offset distinguishable
 
 
 def signed_url(client, attachment, **params):
-    response = client.get(f'{BASE}netbox-attachments/{attachment.pk}/signed-link/', params)
+    response = client.get(f'{API_ATTACHMENTS}{attachment.pk}/signed-link/', params)
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -64,11 +63,11 @@ def test_a_renamed_attachment_downloads_under_its_file_name(admin_client):
 
 def test_content_type_comes_from_the_stored_type_not_the_client(admin_client):
     response = admin_client.post(
-        f'{BASE}netbox-attachments/',
+        API_ATTACHMENTS,
         {'file': SimpleUploadedFile('page.html', b'<script>alert(1)</script>', content_type='image/png')},
     )
     attachment_id = response.json()['id']
-    download = admin_client.get(f'{BASE}netbox-attachments/{attachment_id}/download/?inline=1')
+    download = admin_client.get(f'{API_ATTACHMENTS}{attachment_id}/download/?inline=1')
     assert download['Content-Type'].startswith('text/html')
     assert download['Content-Disposition'].startswith('attachment;')  # HTML is never shown inline
     assert 'sandbox' in download['Content-Security-Policy']
@@ -202,7 +201,7 @@ def test_a_shorter_lifetime_may_be_asked_for_but_not_a_longer_one(admin_client, 
     attachment = make_attachment()
     assert signed_url(admin_client, attachment, expires_in=30)['expires_in'] == 30
     with plugin_settings(signed_link_lifetime=60):
-        response = admin_client.get(f'{BASE}netbox-attachments/{attachment.pk}/signed-link/', {'expires_in': 61})
+        response = admin_client.get(f'{API_ATTACHMENTS}{attachment.pk}/signed-link/', {'expires_in': 61})
     assert response.status_code == 400
     assert response.json() == {'expires_in': ['Give a whole number of seconds from 1 to 60 (signed_link_lifetime).']}
 
@@ -213,7 +212,7 @@ def test_an_altered_signed_link_is_refused(admin_client, client):
     payload, rest = token.split(':', 1)
     forged = signing.dumps({'k': 'attachment', 'o': second.pk, 'u': 1, 'e': 9999999999}, salt='other').split(':', 1)[0]
     for bad in (forged + ':' + rest, token[:-2] + 'xx', 'nonsense'):
-        response = client.get(f'{BASE}signed/{bad}/')
+        response = client.get(f'{API}signed/{bad}/')
         assert response.status_code == 403
         assert response.json() == {'detail': str(signed_links.INVALID)}
 
@@ -223,33 +222,29 @@ def test_an_expired_signed_link_is_refused(client, superuser):
     token = signing.dumps(
         {'k': 'attachment', 'o': attachment.pk, 'u': superuser.pk, 'e': int(time.time()) - 1}, salt=signed_links.SALT
     )
-    response = client.get(f'{BASE}signed/{token}/')
+    response = client.get(f'{API}signed/{token}/')
     assert response.status_code == 403 and response.json() == {'detail': str(signed_links.EXPIRED)}
 
 
-def test_a_signed_link_rechecks_the_permission_of_its_user(client):
+@pytest.mark.parametrize('revoked', ['permission', 'account'])
+def test_a_signed_link_rechecks_its_user_at_each_use(client, revoked):
     from users.models import ObjectPermission
 
-    attachment = make_attachment(content=b'data')
+    attachment = make_attachment(content=b'signed bytes')
     user = make_user(None, *VIEW_ALL)
     client.force_login(user)
     path = signed_url(client, attachment)['url'].removeprefix('http://testserver')
     client.logout()
-    assert client.get(path).status_code == 200
-    ObjectPermission.objects.filter(users=user).delete()
+    assert body(client.get(path)) == b'signed bytes'
+    if revoked == 'permission':
+        ObjectPermission.objects.filter(users=user).delete()
+    else:
+        user.is_active = False
+        user.save()
     response = client.get(path)
-    assert response.status_code == 403 and response.json() == {'detail': str(signed_links.REVOKED)}
-
-
-def test_a_signed_link_dies_with_its_users_account(client):
-    attachment = make_attachment()
-    user = make_user(None, *VIEW_ALL)
-    client.force_login(user)
-    path = signed_url(client, attachment)['url'].removeprefix('http://testserver')
-    client.logout()
-    user.is_active = False
-    user.save()
-    assert client.get(path).status_code == 403
+    assert response.status_code == 403 and b'signed bytes' not in body(response)
+    if revoked == 'permission':
+        assert response.json() == {'detail': str(signed_links.REVOKED)}
 
 
 #
@@ -275,8 +270,8 @@ def image_attachment(media_root):
 
 
 def test_image_attachments_download_with_view_permission(client, image_attachment):
-    url = f'{BASE}image-attachments/{image_attachment.pk}/download/'
-    client.force_login(make_user(None, 'extras.view_imageattachment'))
+    url = f'{API}image-attachments/{image_attachment.pk}/download/'
+    login(client, 'extras.view_imageattachment')
     response = client.get(url)
     assert response.status_code == 200
     assert body(response) == image_attachment.image.open('rb').read()
@@ -284,23 +279,26 @@ def test_image_attachments_download_with_view_permission(client, image_attachmen
     assert response['Content-Disposition'] == f'attachment; filename="{image_attachment.filename}"'
 
 
-def test_image_attachments_are_hidden_by_constraints(client, image_attachment):
-    client.force_login(
-        make_user(None, 'extras.view_imageattachment', constraints={'extras.imageattachment': {'name': 'x'}})
-    )
-    assert client.get(f'{BASE}image-attachments/{image_attachment.pk}/download/').status_code == 404
-    assert client.get(f'{BASE}image-attachments/{image_attachment.pk}/signed-link/').status_code == 404
-
-
-def test_image_attachments_are_refused_without_view_permission(client, image_attachment):
-    client.force_login(make_user(None, 'dcim.view_site'))
-    assert client.get(f'{BASE}image-attachments/{image_attachment.pk}/download/').status_code == 403
-    assert client.get(f'{BASE}image-attachments/{image_attachment.pk}/signed-link/').status_code == 403
+@pytest.mark.parametrize(
+    'permission, constraints, status',
+    [
+        ('extras.view_imageattachment', {'extras.imageattachment': {'name': 'x'}}, 404),  # hidden by a constraint
+        ('dcim.view_site', None, 403),  # no view permission on image attachments at all
+    ],
+)
+def test_image_attachments_are_refused_to_users_who_may_not_view_them(
+    client, image_attachment, permission, constraints, status
+):
+    login(client, permission, constraints=constraints)
+    for action in ('download', 'signed-link'):
+        response = client.get(f'{API}image-attachments/{image_attachment.pk}/{action}/')
+        assert response.status_code == status, action
+        assert image_attachment.image.open('rb').read() not in body(response)
 
 
 def test_image_attachments_have_signed_links(client, image_attachment):
-    client.force_login(make_user(None, 'extras.view_imageattachment'))
-    response = client.get(f'{BASE}image-attachments/{image_attachment.pk}/signed-link/')
+    login(client, 'extras.view_imageattachment')
+    response = client.get(f'{API}image-attachments/{image_attachment.pk}/signed-link/')
     assert response.status_code == 200
     client.logout()
     served = client.get(response.json()['url'].removeprefix('http://testserver') + '?inline=1')
@@ -322,7 +320,7 @@ def test_anonymous_readers_get_no_signed_links_even_where_login_is_not_required(
     settings.EXEMPT_VIEW_PERMISSIONS = ['*']
     attachment = make_attachment()
     assert client.get(download_url(attachment)).status_code == 200  # NetBox's exemption applies to the file too
-    response = client.get(f'{BASE}netbox-attachments/{attachment.pk}/signed-link/')
+    response = client.get(f'{API_ATTACHMENTS}{attachment.pk}/signed-link/')
     assert response.status_code in (401, 403)
     assert 'signed-in users and API tokens' in response.json()['detail']
 

@@ -8,12 +8,11 @@ from django.db import IntegrityError, transaction
 
 from netbox_attachments.models import NetBoxAttachment, NetBoxAttachmentAssignment
 
-from .factories import VIEW_ALL, make_attachment, make_site, make_user, stored_file
-from .helpers import url
+from .factories import VIEW_ALL, make_attachment, make_site, stored_file
+from .helpers import API_ATTACHMENTS, login, url
 
 pytestmark = pytest.mark.django_db
 
-API = '/api/plugins/netbox-attachments/netbox-attachments/'
 ONLY_PUB = {'netbox_attachments.netboxattachment': {'name__startswith': 'pub'}}
 
 
@@ -29,31 +28,23 @@ def import_file(client, path):
     )
 
 
-def test_an_api_upload_refused_by_a_constraint_leaves_no_file(client, media_root):
-    client.force_login(make_user(None, *VIEW_ALL, 'netbox_attachments.add_netboxattachment', constraints=ONLY_PUB))
-    response = client.post(API, {'name': 'notpub', 'file': SimpleUploadedFile('refused.txt', b'refused bytes')})
-    assert response.status_code == 403
-    assert not NetBoxAttachment.objects.exists()
-    assert stored_names(media_root) == []
-
-
-def test_an_allowed_api_upload_keeps_its_file(client, media_root):
-    client.force_login(make_user(None, *VIEW_ALL, 'netbox_attachments.add_netboxattachment', constraints=ONLY_PUB))
-    response = client.post(API, {'name': 'pub plan', 'file': SimpleUploadedFile('plan.txt', b'plan')})
-    assert response.status_code == 201
-    assert stored_names(media_root) == ['plan.txt']
+@pytest.mark.parametrize('name, allowed', [('notpub', False), ('pub plan', True)])
+def test_an_api_upload_keeps_its_file_only_when_its_constraint_allows_the_record(client, media_root, name, allowed):
+    login(client, *VIEW_ALL, 'netbox_attachments.add_netboxattachment', constraints=ONLY_PUB)
+    response = client.post(API_ATTACHMENTS, {'name': name, 'file': SimpleUploadedFile('plan.txt', b'plan')})
+    assert response.status_code == (201 if allowed else 403)
+    assert NetBoxAttachment.objects.exists() is allowed
+    assert stored_names(media_root) == (['plan.txt'] if allowed else [])
 
 
 def test_a_ui_add_whose_link_is_refused_leaves_no_file(client, media_root):
     site = make_site()
-    client.force_login(
-        make_user(
-            None,
-            *VIEW_ALL,
-            'netbox_attachments.add_netboxattachment',
-            'netbox_attachments.add_netboxattachmentassignment',
-            constraints={'netbox_attachments.netboxattachmentassignment': {'object_id': site.pk + 1000}},
-        )
+    login(
+        client,
+        *VIEW_ALL,
+        'netbox_attachments.add_netboxattachment',
+        'netbox_attachments.add_netboxattachmentassignment',
+        constraints={'netbox_attachments.netboxattachmentassignment': {'object_id': site.pk + 1000}},
     )
     response = client.post(
         url('netboxattachment_add'),
@@ -70,7 +61,7 @@ def test_a_ui_add_whose_link_is_refused_leaves_no_file(client, media_root):
 
 def test_a_refused_file_replacement_keeps_the_old_file_and_leaves_no_new_one(client, media_root):
     attachment = make_attachment(name='pub plan', filename='old.txt', content=b'old')
-    client.force_login(make_user(None, *VIEW_ALL, 'netbox_attachments.change_netboxattachment', constraints=ONLY_PUB))
+    login(client, *VIEW_ALL, 'netbox_attachments.change_netboxattachment', constraints=ONLY_PUB)
     response = client.post(
         url('netboxattachment_edit', pk=attachment.pk),
         {'name': 'renamed out of reach', 'file': SimpleUploadedFile('new.txt', b'new')},
@@ -87,20 +78,25 @@ def test_two_records_can_never_name_one_file():
         NetBoxAttachment.objects.create(name='second', file=first.file.name)
 
 
-def test_the_import_does_not_adopt_a_file_written_moments_ago(admin_client, media_root):
+def test_a_name_held_by_a_record_whose_file_is_missing_is_not_reused(media_root):
+    first = make_attachment(filename='plan.png')
+    (media_root / first.file.name).unlink()
+    second = make_attachment(filename='plan.png')
+    assert second.file.name != first.file.name
+
+
+@pytest.mark.parametrize('age, adopted', [(5, False), (120, True)])
+def test_the_import_adopts_only_files_older_than_the_cleanup_min_age(admin_client, media_root, age, adopted):
     """A young file may be another user's upload whose record is not committed yet."""
-    stored_file(media_root, 'in-flight.txt', b'victim bytes', age=5)
-    response = import_file(admin_client, 'in-flight.txt')
-    assert response.status_code == 200
-    assert 'No file that can be imported' in response.content.decode()
-    assert not NetBoxAttachment.objects.exists()
-
-
-def test_the_import_adopts_a_file_older_than_the_cleanup_min_age(admin_client, media_root):
-    stored_file(media_root, 'legacy.txt', b'legacy', age=120)
-    response = import_file(admin_client, 'legacy.txt')
-    assert response.status_code == 302
-    assert NetBoxAttachment.objects.get().file.name == 'netbox-attachments/legacy.txt'
+    stored_file(media_root, 'stored.txt', b'stored bytes', age=age)
+    response = import_file(admin_client, 'stored.txt')
+    if adopted:
+        assert response.status_code == 302
+        assert NetBoxAttachment.objects.get().file.name == 'netbox-attachments/stored.txt'
+    else:
+        assert response.status_code == 200
+        assert 'No file that can be imported' in response.content.decode()
+        assert not NetBoxAttachment.objects.exists()
 
 
 def test_the_import_does_not_adopt_a_file_taken_after_its_form_was_checked(admin_client, media_root, monkeypatch):
@@ -139,11 +135,11 @@ def test_the_import_gives_one_answer_for_missing_used_and_young_files(admin_clie
 def test_adopting_a_stored_file_needs_the_adopt_action(client, media_root):
     stored_file(media_root, 'orphan.txt', b'orphan bytes')
     add_only = (*VIEW_ALL, 'netbox_attachments.add_netboxattachment')
-    client.force_login(make_user(None, *add_only))
+    login(client, *add_only)
     body = import_file(client, 'orphan.txt').content.decode()
     assert 'netbox_attachments.adopt_netboxattachment' in body
     assert not NetBoxAttachment.objects.exists()
-    client.force_login(make_user(None, *add_only, 'netbox_attachments.adopt_netboxattachment'))
+    login(client, *add_only, 'netbox_attachments.adopt_netboxattachment')
     assert import_file(client, 'orphan.txt').status_code == 302
     assert NetBoxAttachment.objects.get().file.name == 'netbox-attachments/orphan.txt'
 

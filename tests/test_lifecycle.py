@@ -66,6 +66,18 @@ def test_deleting_a_linked_object_removes_only_its_links(media_root, django_capt
     assert (media_root / attachment.file.name).exists()
 
 
+def test_deleting_an_object_in_the_ui_records_the_unlink_in_its_change_log(admin_client):
+    from core.models import ObjectChange, ObjectType
+
+    site = make_site()
+    assignment = link(make_attachment(), site)
+    response = admin_client.post(f'{site.get_absolute_url()}delete/', {'confirm': True})
+    assert response.status_code == 302
+    change = ObjectChange.objects.get(changed_object_type=ObjectType.objects.get_for_model(NetBoxAttachmentAssignment))
+    assert (change.action, change.changed_object_id) == ('delete', assignment.pk)
+    assert change.related_object_id == site.pk
+
+
 def test_deleting_the_only_linked_object_keeps_the_attachment(media_root):
     attachment = make_attachment()
     site = make_site()

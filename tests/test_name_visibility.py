@@ -9,12 +9,11 @@ from extras.models import CustomField, JournalEntry
 
 from netbox_attachments.models import NetBoxAttachment
 
-from .factories import link, make_attachment, make_device, make_site, make_user
-from .helpers import ASSIGNMENT_LIST, ATTACHMENT_LIST, body, url
+from .factories import VIEW_ALL, link, make_attachment, make_device, make_site, make_user
+from .helpers import API_ASSIGNMENTS, API_ATTACHMENTS, ASSIGNMENT_LIST, ATTACHMENT_LIST, body, login, text, url
 
 pytestmark = pytest.mark.django_db
 
-VIEW_PLUGIN = ('netbox_attachments.view_netboxattachment', 'netbox_attachments.view_netboxattachmentassignment')
 ONLY_VISIBLE_DEVICE = {'dcim.device': {'name': 'open-router'}}
 
 
@@ -35,15 +34,8 @@ def linked():
 
 
 def reader(client, *extra, constraints=None):
-    client.force_login(
-        make_user(None, *VIEW_PLUGIN, 'dcim.view_site', 'dcim.view_device', *extra, constraints=constraints)
-    )
-    return client
-
-
-def text(response):
-    content = b''.join(response.streaming_content) if response.streaming else response.content
-    return content.decode()
+    """A user who may view attachments, links, sites and devices, under the given constraints."""
+    return login(client, *VIEW_ALL, *extra, constraints=constraints)
 
 
 @pytest.mark.parametrize('export', ['', 'table'])
@@ -76,14 +68,29 @@ def test_bulk_confirmation_pages_do_not_name_hidden_objects(client, linked, view
     assert 'HIDDEN-ROUTER' not in body
 
 
-@pytest.mark.parametrize('tab', ['changelog', 'journal'])
-def test_tabs_of_an_assignment_are_hidden_with_its_attachment(client, linked, tab):
+@pytest.mark.parametrize('page', ['', 'changelog/', 'journal/', 'edit/', 'delete/'])
+def test_pages_of_an_assignment_are_hidden_with_its_attachment(client, linked, page):
     assignment = linked['links'][0]
     JournalEntry.objects.create(assigned_object=assignment, comments='note')
-    reader(client, 'extras.view_journalentry', constraints={'netbox_attachments.netboxattachment': {'pk': 0}})
-    response = client.get(f'{assignment.get_absolute_url()}{tab}/')
+    reader(
+        client,
+        'extras.view_journalentry',
+        'netbox_attachments.change_netboxattachmentassignment',
+        'netbox_attachments.delete_netboxattachmentassignment',
+        constraints={'netbox_attachments.netboxattachment': {'pk': 0}},
+    )
+    response = client.get(f'{assignment.get_absolute_url()}{page}')
     assert response.status_code == 404
     assert 'Rack plan' not in text(response)
+
+
+def test_assignment_lists_leave_out_the_links_of_hidden_attachments(client, linked):
+    link(make_attachment(name='SECRET-PLAN'), linked['site'])
+    reader(client, constraints={'netbox_attachments.netboxattachment': {'name': 'Rack plan'}})
+    page = text(client.get(ASSIGNMENT_LIST))
+    assert 'Rack plan' in page and 'SECRET-PLAN' not in page
+    rows = client.get(API_ASSIGNMENTS).json()['results']
+    assert sorted(row['id'] for row in rows) == sorted(assignment.pk for assignment in linked['links'])
 
 
 def test_tabs_of_an_assignment_show_for_readers_of_its_attachment(client, linked):
@@ -98,7 +105,7 @@ def device_filter(obj):
 @pytest.mark.parametrize('api', [False, True])
 def test_filters_do_not_tell_which_hidden_devices_an_attachment_is_linked_to(client, linked, api):
     reader(client, constraints=ONLY_VISIBLE_DEVICE)
-    base = '/api/plugins/netbox-attachments/netbox-attachments/' if api else ATTACHMENT_LIST
+    base = API_ATTACHMENTS if api else ATTACHMENT_LIST
     hidden = text(client.get(f'{base}?{device_filter(linked["hidden"])}'))
     visible = text(client.get(f'{base}?{device_filter(linked["open"])}'))
     assert 'Rack plan' in visible
@@ -106,19 +113,10 @@ def test_filters_do_not_tell_which_hidden_devices_an_attachment_is_linked_to(cli
 
 
 def test_filters_do_not_tell_links_the_reader_may_not_view(client, linked):
-    client.force_login(
-        make_user(
-            None,
-            *VIEW_PLUGIN,
-            'dcim.view_site',
-            'dcim.view_device',
-            constraints={'netbox_attachments.netboxattachmentassignment': {'object_type__model': 'site'}},
-        )
-    )
-    api = '/api/plugins/netbox-attachments/netbox-attachments/'
-    assert client.get(f'{api}?object_type=dcim.device').json()['count'] == 0
-    assert client.get(f'{api}?{device_filter(linked["open"])}').json()['count'] == 0
-    assert client.get(f'{api}?object_type=dcim.site').json()['count'] == 1
+    reader(client, constraints={'netbox_attachments.netboxattachmentassignment': {'object_type__model': 'site'}})
+    assert client.get(f'{API_ATTACHMENTS}?object_type=dcim.device').json()['count'] == 0
+    assert client.get(f'{API_ATTACHMENTS}?{device_filter(linked["open"])}').json()['count'] == 0
+    assert client.get(f'{API_ATTACHMENTS}?object_type=dcim.site').json()['count'] == 1
 
 
 def test_the_assignment_filter_form_does_not_print_a_hidden_attachment_name(client, linked):
@@ -150,7 +148,7 @@ WITHOUT_VIEW = (
 @pytest.mark.parametrize('view', ['netboxattachment_edit', 'netboxattachment_delete'])
 def test_change_or_delete_without_view_shows_no_attachment_page(client, linked, view):
     """NetBox would open these pages, with the attachment's name and file, to a user who may not view it."""
-    client.force_login(make_user(None, *WITHOUT_VIEW))
+    login(client, *WITHOUT_VIEW)
     response = client.get(url(view, pk=linked['attachment'].pk))
     assert response.status_code == 404
     assert 'Rack plan' not in text(response)
@@ -158,13 +156,13 @@ def test_change_or_delete_without_view_shows_no_attachment_page(client, linked, 
 
 @pytest.mark.parametrize('view', ['netboxattachment_bulk_edit', 'netboxattachment_bulk_delete'])
 def test_bulk_pages_without_view_name_no_attachment(client, linked, view):
-    client.force_login(make_user(None, *WITHOUT_VIEW))
+    login(client, *WITHOUT_VIEW)
     response = client.post(url(view), {'pk': [linked['attachment'].pk], 'return_url': '/'})
     assert 'Rack plan' not in text(response)
 
 
 def test_change_with_view_still_opens_the_edit_page(client, linked):
-    client.force_login(make_user(None, *WITHOUT_VIEW, 'netbox_attachments.view_netboxattachment'))
+    login(client, *WITHOUT_VIEW, 'netbox_attachments.view_netboxattachment')
     assert client.get(url('netboxattachment_edit', pk=linked['attachment'].pk)).status_code == 200
 
 
@@ -203,7 +201,7 @@ def test_bookmarks_of_viewable_attachments_still_work(client):
     assert response.status_code == 201
 
 
-def test_bulk_confirmations_and_api_answers_list_only_links_the_reader_may_view(client, linked):
+def test_lists_confirmations_and_api_answers_name_only_links_the_reader_may_view(client, linked):
     reader(
         client,
         'netbox_attachments.delete_netboxattachment',
@@ -211,10 +209,13 @@ def test_bulk_confirmations_and_api_answers_list_only_links_the_reader_may_view(
         constraints={'netbox_attachments.netboxattachmentassignment': {'object_type__model': 'site'}},
     )
     attachment = linked['attachment']
+    listing = text(client.get(ATTACHMENT_LIST))  # the "assigned to" column
+    assert 'Open site' in listing
+    assert 'open-router' not in listing and 'dcim &gt; device' not in listing
     body = text(client.post(url('netboxattachment_bulk_delete'), {'pk': [attachment.pk], 'return_url': '/'}))
     assert 'Open site' in body and 'open-router' not in body
     response = client.patch(
-        f'/api/plugins/netbox-attachments/netbox-attachments/{attachment.pk}/',
+        f'{API_ATTACHMENTS}{attachment.pk}/',
         {'description': 'changed'},
         content_type='application/json',
     )
@@ -237,14 +238,14 @@ def brief_via_site_custom_field(client, attachment):
     site = make_site(name='Open site')
     site.custom_field_data['manual'] = attachment.pk
     site.save()
-    client.force_login(make_user(None, 'dcim.view_site'))
+    login(client, 'dcim.view_site')
     return client.get(f'/api/dcim/sites/{site.pk}/').json()['custom_fields']['manual']
 
 
 def brief_via_journal_entry(client, attachment):
     """A journal entry on the attachment, read by a user who may view journal entries, not attachments."""
     JournalEntry.objects.create(assigned_object=attachment, comments='note')
-    client.force_login(make_user(None, 'extras.view_journalentry'))
+    login(client, 'extras.view_journalentry')
     return client.get('/api/extras/journal-entries/').json()['results'][0]['assigned_object']
 
 
@@ -257,5 +258,5 @@ def test_a_brief_attachments_file_url_serves_nobody_who_may_not_view_it(client, 
     assert brief['id'] == secret.pk  # NetBox nests the brief attachment there (its name: NetBox's own choice)
     assert brief['file'] == f'http://testserver/media/{secret.file.name}'
     assert client.get(brief['file']).status_code == 404
-    client.force_login(make_user(None, 'netbox_attachments.view_netboxattachment'))
+    login(client, 'netbox_attachments.view_netboxattachment')
     assert body(client.get(brief['file'])) == b'secret bytes'

@@ -158,9 +158,6 @@ def build_world(media):
     )
 
 
-FAST_HASHER = 'django.contrib.auth.hashers.MD5PasswordHasher'
-
-
 @pytest.fixture(scope='module')
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     # MEDIA_ROOT ends in 'media', as in the test settings: that is what makes '..' land back in the media folder.
@@ -169,8 +166,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            # A fast password hasher: the users sign in by force_login, their passwords are never checked.
-            with override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=[FAST_HASHER]):
+            with override_settings(MEDIA_ROOT=str(media)):  # conftest's fast password hasher applies here too
                 data = build_world(media)
         except BaseException:
             transaction.set_rollback(True)
@@ -288,6 +284,12 @@ def ui_cases():
              lambda w: ui_path('netboxattachmentassignment_list',
                                f'?object_type_id={w.device_type}&object_id={w.hidden.pk}')),
     ]  # fmt: skip
+    # The table of a device's tab and panel: the assignment list embedded for one object.
+    for device in ('router', 'hidden'):
+        cases.append(Case(f'netboxattachmentassignment_list?embedded&object={device}', assignment_list,
+                          lambda w, d=device: ui_path('netboxattachmentassignment_list',
+                                                      f'?embedded=True&object_type_id={w.device_type}'
+                                                      f'&object_id={getattr(w, d).pk}')))  # fmt: skip
     for key in ('A-site', 'A-router', 'A-hidden', 'S-router', 'S-hidden'):
         # Every link's changelog and journal; its page, edit and delete forms for the links to hide something.
         names = (
@@ -566,7 +568,8 @@ CONTROLS = [
     ('netboxattachment-signed-link(S)', (S_BYTES,)),
     ('netboxattachmentassignment(S-hidden)', (S_NAME, HIDDEN)),
     ('netboxattachment_changelog(S)', (S_NAME,)),
-    ('device_attachments(hidden)', (S_NAME, HIDDEN)),
+    ('device_attachments(hidden)', (HIDDEN,)),
+    ('netboxattachmentassignment_list?embedded&object=hidden', (S_NAME,)),
     ('netboxattachment_panel_list(hidden)', (S_NAME,)),
     ('netboxattachment_bulk_edit', (S_NAME, A_NAME)),
     ('search?q=SECRET', (S_NAME,)),
