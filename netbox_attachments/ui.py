@@ -142,6 +142,17 @@ ASSIGNMENT_LAYOUT = layout.SimpleLayout(
 #
 
 
+def for_this_object(capability, view_name, field, label, icon):
+    """A button to a form whose generic object field `field` starts at the page's object."""
+    return CapabilityAction(
+        capability,
+        f'plugins:netbox_attachments:{view_name}',
+        url_params={f'{field}_content_type': object_type_id, f'{field}_object_id': lambda ctx: ctx['object'].pk},
+        label=label,
+        button_icon=icon,
+    )
+
+
 class ObjectAttachmentsPanel(panels.ObjectsTablePanel):
     """The attachments of the page's object, on its tab and in its panel: the assignment list view embedded by HTMX
     with the object's filters (the view then answers with the object page's columns, and 404 for an object the
@@ -151,20 +162,8 @@ class ObjectAttachmentsPanel(panels.ObjectsTablePanel):
     template_name = 'netbox_attachments/panels/object_attachments.html'
     title = _('Attachments')
     actions = [
-        CapabilityAction(
-            'upload',
-            'plugins:netbox_attachments:netboxattachment_add',
-            url_params={'link_to_content_type': object_type_id, 'link_to_object_id': lambda ctx: ctx['object'].pk},
-            label=_('Add Attachment'),
-            button_icon='plus-thick',
-        ),
-        CapabilityAction(
-            'link',
-            'plugins:netbox_attachments:netboxattachmentassignment_add',
-            url_params={'parent_content_type': object_type_id, 'parent_object_id': lambda ctx: ctx['object'].pk},
-            label=_('Link Existing'),
-            button_icon='link-variant-plus',
-        ),
+        for_this_object('upload', 'netboxattachment_add', 'link_to', _('Add Attachment'), 'plus-thick'),
+        for_this_object('link', 'netboxattachmentassignment_add', 'parent', _('Link Existing'), 'link-variant-plus'),
     ]
 
     def __init__(self, **kwargs):

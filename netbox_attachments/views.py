@@ -195,11 +195,25 @@ class NetBoxAttachmentView(generic.ObjectView):
         return {'assignments_table': assignments_table}
 
 
-@register_model_view(NetBoxAttachment, 'add', detail=False)
-@register_model_view(NetBoxAttachment, 'edit')
-class NetBoxAttachmentEditView(generic.ObjectEditView):
-    queryset = NetBoxAttachment.objects.all()
-    form = forms.NetBoxAttachmentForm
+def edit_view(model, form):
+    """NetBox's add and edit pages of a model, both served by one view class with the model's form."""
+    attributes = {'queryset': model.objects.all(), 'form': form, '__module__': __name__}
+    view = type(f'{model.__name__}EditView', (generic.ObjectEditView,), attributes)
+    register_model_view(model, 'add', detail=False)(view)
+    return register_model_view(model, 'edit')(view)
+
+
+def bulk_views(model, queryset, filterset, table, form):
+    """NetBox's bulk edit and bulk delete of the rows selected or filtered on a model's list."""
+    common = {'queryset': queryset, 'filterset': filterset, 'table': table, '__module__': __name__}
+    edit = type(f'{model.__name__}BulkEditView', (generic.BulkEditView,), {**common, 'form': form})
+    delete = type(f'{model.__name__}BulkDeleteView', (generic.BulkDeleteView,), common)
+    register_model_view(model, 'bulk_edit', path='edit', detail=False)(edit)
+    register_model_view(model, 'bulk_delete', path='delete', detail=False)(delete)
+    return edit, delete
+
+
+NetBoxAttachmentEditView = edit_view(NetBoxAttachment, forms.NetBoxAttachmentForm)
 
 
 @register_model_view(NetBoxAttachment, 'delete')
@@ -222,19 +236,13 @@ class NetBoxAttachmentBulkImportView(generic.BulkImportView):
     model_form = forms.NetBoxAttachmentImportForm
 
 
-@register_model_view(NetBoxAttachment, 'bulk_edit', path='edit', detail=False)
-class NetBoxAttachmentBulkEditView(generic.BulkEditView):
-    queryset = attachments_with_counts()
-    filterset = filtersets.NetBoxAttachmentFilterSet
-    table = tables.NetBoxAttachmentTable
-    form = forms.NetBoxAttachmentBulkEditForm
-
-
-@register_model_view(NetBoxAttachment, 'bulk_delete', path='delete', detail=False)
-class NetBoxAttachmentBulkDeleteView(generic.BulkDeleteView):
-    queryset = attachments_with_counts()
-    filterset = filtersets.NetBoxAttachmentFilterSet
-    table = tables.NetBoxAttachmentTable
+NetBoxAttachmentBulkEditView, NetBoxAttachmentBulkDeleteView = bulk_views(
+    NetBoxAttachment,
+    attachments_with_counts(),
+    filtersets.NetBoxAttachmentFilterSet,
+    tables.NetBoxAttachmentTable,
+    forms.NetBoxAttachmentBulkEditForm,
+)
 
 
 #
@@ -301,11 +309,7 @@ class NetBoxAttachmentAssignmentView(generic.ObjectView):
         return {}
 
 
-@register_model_view(NetBoxAttachmentAssignment, 'add', detail=False)
-@register_model_view(NetBoxAttachmentAssignment, 'edit')
-class NetBoxAttachmentAssignmentEditView(generic.ObjectEditView):
-    queryset = NetBoxAttachmentAssignment.objects.all()
-    form = forms.NetBoxAttachmentAssignmentForm
+NetBoxAttachmentAssignmentEditView = edit_view(NetBoxAttachmentAssignment, forms.NetBoxAttachmentAssignmentForm)
 
 
 @register_model_view(NetBoxAttachmentAssignment, 'delete')
@@ -323,18 +327,11 @@ class NetBoxAttachmentAssignmentDeleteView(generic.ObjectDeleteView):
         return {'object_type': _('the link')}
 
 
-@register_model_view(NetBoxAttachmentAssignment, 'bulk_edit', path='edit', detail=False)
-class NetBoxAttachmentAssignmentBulkEditView(generic.BulkEditView):
-    queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
-    filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
-    table = tables.NetBoxAttachmentAssignmentTable
-    form = forms.NetBoxAttachmentAssignmentBulkEditForm
-
-
-@register_model_view(NetBoxAttachmentAssignment, 'bulk_delete', path='delete', detail=False)
-class NetBoxAttachmentAssignmentBulkDeleteView(generic.BulkDeleteView):
-    """Bulk unlink."""
-
-    queryset = NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type')
-    filterset = filtersets.NetBoxAttachmentAssignmentFilterSet
-    table = tables.NetBoxAttachmentAssignmentTable
+# Bulk delete of assignments is bulk unlink: the attachments and their files stay.
+NetBoxAttachmentAssignmentBulkEditView, NetBoxAttachmentAssignmentBulkDeleteView = bulk_views(
+    NetBoxAttachmentAssignment,
+    NetBoxAttachmentAssignment.objects.select_related('attachment', 'object_type'),
+    filtersets.NetBoxAttachmentAssignmentFilterSet,
+    tables.NetBoxAttachmentAssignmentTable,
+    forms.NetBoxAttachmentAssignmentBulkEditForm,
+)
