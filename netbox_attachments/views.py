@@ -47,16 +47,17 @@ def viewable_object_or_404(request, model, pk):
 
 
 def queried_object_or_404(request):
-    """The object named by ?object_type_id=<id>&object_id=<id> (one of each), if the user may view it."""
+    """The object type and object named by ?object_type_id=<id>&object_id=<id> (one of each), if the user may view
+    the object."""
     try:
         (type_id,), (object_id,) = request.GET.getlist('object_type_id'), request.GET.getlist('object_id')
-        model = ContentType.objects.get_for_id(int(type_id)).model_class()
+        object_type = ContentType.objects.get_for_id(int(type_id))
         object_id = int(object_id)
     except (ValueError, ContentType.DoesNotExist):
         raise Http404(_('object_type_id and object_id must name an object.')) from None
-    if model is None:
+    if object_type.model_class() is None:
         raise Http404
-    return viewable_object_or_404(request, model, object_id)
+    return object_type, viewable_object_or_404(request, object_type.model_class(), object_id)
 
 
 def count_for_current_user(obj):
@@ -273,8 +274,12 @@ class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
 
     def get(self, request):
         if self.is_object_table(request):
-            queried_object_or_404(request)
-            self.queryset = self.queryset.annotate(assignment_count=assignment_count('attachment'))
+            # The rows are those of the object just checked, not left to the filter set: it drops a filter it cannot
+            # read (an ID spelt '+12', which int() reads), and the list would then show other objects' rows.
+            object_type, obj = queried_object_or_404(request)
+            self.queryset = self.queryset.filter(object_type=object_type, object_id=obj.pk).annotate(
+                assignment_count=assignment_count('attachment')
+            )
             self.table = tables.NetBoxAttachmentForObjectTable
         return super().get(request)
 

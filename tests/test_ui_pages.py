@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 from core.models import ObjectType
+from dcim.models import Device
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from extras.models import CustomField, Tag
@@ -266,6 +267,26 @@ def test_the_embedded_table_answers_404_for_an_object_the_reader_may_not_view(cl
         response = client.get(path, headers=HTMX)
         assert response.status_code == 404
         assert b'Secret' not in response.content and b'HIDDEN' not in response.content
+
+
+@pytest.mark.parametrize('base', [f'{ASSIGNMENT_LIST}?embedded=True&', f'{PANEL}?'])
+@pytest.mark.parametrize('spelling', ['%2B{}', '0{}', '%20{}'])
+def test_the_embedded_table_lists_the_object_it_checked_whatever_the_spelling_of_its_type(client, base, spelling):
+    """The object checked for view permission is the one whose rows are listed: an object type ID that int() reads
+    but the filter set refuses ('+12', '012', ' 12') once dropped the type filter, and the device's table listed
+    the attachments of a hidden site with the same ID."""
+    device = make_device(name='open-dev')
+    site = make_site(name='HIDDEN-SITE')
+    Device.objects.filter(pk=device.pk).update(id=site.pk)  # the device and the hidden site share an ID
+    device = Device.objects.get(pk=site.pk)
+    link(make_attachment(name='Device manual'), device)
+    link(make_attachment(name='Site-only contract'), site)
+    login(client, *VIEW_ALL, constraints={'dcim.site': {'name': 'nothing'}, 'dcim.device': {'name': 'open-dev'}})
+    device_type = spelling.format(ObjectType.objects.get_for_model(device).pk)
+    response = client.get(f'{base}object_type_id={device_type}&object_id={device.pk}', headers=HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'Device manual' in html
+    assert 'Site-only contract' not in html and 'HIDDEN-SITE' not in html
 
 
 def test_the_embedded_table_answers_404_to_users_who_may_not_view_assignments(client):
