@@ -6,7 +6,7 @@ import type { CommonConfig } from '../config';
 import type { components, paths } from './schema';
 
 export type Attachment = components['schemas']['NetBoxAttachment'];
-export type AttachmentLink = components['schemas']['AttachmentAssignment'];
+export type NestedAssignment = components['schemas']['AttachmentAssignment'];
 export type Assignment = components['schemas']['NetBoxAttachmentAssignment'];
 export type AttachmentPage = components['schemas']['PaginatedNetBoxAttachmentList'];
 export type AttachmentQuery = NonNullable<

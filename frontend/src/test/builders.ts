@@ -75,7 +75,7 @@ export function attachment(fields: Partial<Attachment> & { name: string }): Atta
 let nextLinkId = 5000;
 
 /** One entry of an attachment's `assignments`; a null `display` stands for an object that is gone or hidden. */
-export function linkOf(
+export function assignmentOf(
   attachmentId: number,
   objectType: string,
   objectId: number,
@@ -127,7 +127,7 @@ export function page<T extends Attachment | BriefAttachment>(results: T[], count
 
 /** The answer to a POST that links `attachmentId` to an object. */
 export function assignment(attachmentId: number, objectType: string, objectId: number): Assignment {
-  const link = linkOf(attachmentId, objectType, objectId);
+  const link = assignmentOf(attachmentId, objectType, objectId);
   const stored = attachment({ id: attachmentId, name: `Attachment ${attachmentId}` });
   return { ...link, attachment: brief(stored) };
 }

@@ -4,7 +4,7 @@ import { http } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 
 import type { ObjectTypeOption } from '../../config';
-import { CSRF_TOKEN, ORIGIN, attachment, linkOf, type Attachment } from '../../test/builders';
+import { CSRF_TOKEN, ORIGIN, attachment, assignmentOf, type Attachment } from '../../test/builders';
 import { renderWithQueries } from '../../test/render';
 import { URLS, answer, hold, pageApi, queryOf, refusal, sent, server } from '../../test/server';
 import { LinkObjectsDialog, OBJECT_SEARCH_RESULTS } from './LinkObjectsDialog';
@@ -98,7 +98,7 @@ describe('LinkObjectsDialog', () => {
   });
 
   it('shows objects already linked as checked, disabled and “Already linked”', async () => {
-    renderDialog(attachment({ name: 'Floor plan', id: 41, assignments: [linkOf(41, 'dcim.device', 2)] }));
+    renderDialog(attachment({ name: 'Floor plan', id: 41, assignments: [assignmentOf(41, 'dcim.device', 2)] }));
     const linked = await screen.findByRole('checkbox', { name: /^sw2 *Already linked$/ });
     expect(linked).toBeChecked();
     expect(linked).toBeDisabled();
@@ -107,7 +107,7 @@ describe('LinkObjectsDialog', () => {
   });
 
   it('does not take a link to another type’s object with the same id for a link to this one', async () => {
-    renderDialog(attachment({ name: 'Floor plan', id: 42, assignments: [linkOf(42, 'dcim.site', 2)] }));
+    renderDialog(attachment({ name: 'Floor plan', id: 42, assignments: [assignmentOf(42, 'dcim.site', 2)] }));
     const device = await screen.findByRole('checkbox', { name: 'sw2' });
     expect(device).not.toBeChecked();
     expect(device).toBeEnabled();

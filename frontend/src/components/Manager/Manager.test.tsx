@@ -8,7 +8,7 @@ import {
   CSRF_TOKEN,
   ORIGIN,
   attachment as makeAttachment,
-  linkOf,
+  assignmentOf,
   page,
   widgetConfig,
   type Attachment,
@@ -34,7 +34,7 @@ function managerConfig(capabilities?: Capabilities): ManagerConfig {
 function linkedTo(name: string, count: number, fields: Partial<Attachment> = {}): Attachment {
   const attachment = makeAttachment({ name, ...fields });
   const assignments = Array.from({ length: count }, (_, i) =>
-    linkOf(attachment.id, 'dcim.device', i + 1, `sw${i + 1}`),
+    assignmentOf(attachment.id, 'dcim.device', i + 1, `sw${i + 1}`),
   );
   return { ...attachment, assignments, assignment_count: count };
 }
@@ -132,7 +132,7 @@ describe('Manager', () => {
   it('names a link whose object is gone by its type and id', async () => {
     const attachment = makeAttachment({ name: 'Rack manual' });
     renderManager([
-      { ...attachment, assignments: [linkOf(attachment.id, 'dcim.device', 12, null)], assignment_count: 1 },
+      { ...attachment, assignments: [assignmentOf(attachment.id, 'dcim.device', 12, null)], assignment_count: 1 },
     ]);
     expect(await screen.findByText('dcim > device #12')).toHaveAttribute(
       'title',

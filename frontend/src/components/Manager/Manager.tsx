@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 
-import type { Api, Attachment, AttachmentLink, AttachmentQuery } from '../../api/client';
+import type { Api, Attachment, NestedAssignment, AttachmentQuery } from '../../api/client';
 import type { ManagerConfig } from '../../config';
 import { useDebouncedValue } from '../../hooks/useDebouncedValue';
 import { useUploadQueue } from '../../hooks/useUploadQueue';
@@ -62,9 +62,9 @@ export function listQuery(filters: Filters, ordering: string, page: number): Att
   return query;
 }
 
-function linkLabel(link: AttachmentLink): string {
-  const parent = link.parent as { display?: string } | null;
-  return parent?.display ?? `${link.object_type.replace('.', ' > ')} #${link.object_id}`;
+function targetLabel(assignment: NestedAssignment): string {
+  const parent = assignment.parent as { display?: string } | null;
+  return parent?.display ?? `${assignment.object_type.replace('.', ' > ')} #${assignment.object_id}`;
 }
 
 interface Props {
@@ -182,22 +182,26 @@ export function Manager({ config, api }: Props) {
                 <td>{a.assignment_count}</td>
                 <td>
                   <ul className="list-unstyled mb-0">
-                    {a.assignments.map((link) => (
-                      <li key={link.id} className="d-flex align-items-center gap-1">
-                        {link.parent ? (
-                          <a href={(link.parent as { display_url?: string }).display_url}>{linkLabel(link)}</a>
+                    {a.assignments.map((assignment) => (
+                      <li key={assignment.id} className="d-flex align-items-center gap-1">
+                        {assignment.parent ? (
+                          <a href={(assignment.parent as { display_url?: string }).display_url}>
+                            {targetLabel(assignment)}
+                          </a>
                         ) : (
                           <span className="text-danger" title="The linked object is gone or hidden">
-                            {linkLabel(link)}
+                            {targetLabel(assignment)}
                           </span>
                         )}
                         {can.unlink && (
                           <IconButton
                             icon="link-variant-off"
-                            label={`Unlink ${a.name} from ${linkLabel(link)}`}
+                            label={`Unlink ${a.name} from ${targetLabel(assignment)}`}
                             title="Unlink (keeps the file)"
                             className="btn-ghost-danger p-0 px-1"
-                            onClick={() => actions.unlink({ attachment: a, link, target: linkLabel(link) })}
+                            onClick={() =>
+                              actions.unlink({ attachment: a, assignment, target: targetLabel(assignment) })
+                            }
                           />
                         )}
                       </li>

@@ -8,7 +8,7 @@ import {
   DEVICE,
   attachment as makeAttachment,
   fileOf,
-  linkOf,
+  assignmentOf,
   page,
   widgetConfig,
   type Attachment,
@@ -38,8 +38,8 @@ function linkedAttachment(name: string, others = 0, fields: Partial<Attachment> 
 
 /** The attachment as the API lists it: linked to the page's device, then to sites 1 to `others`. */
 function linkedHere(a: Attachment, others = 0): Attachment {
-  const sites = Array.from({ length: others }, (_, i) => linkOf(a.id, 'dcim.site', i + 1));
-  return { ...a, assignments: [linkOf(a.id, DEVICE.type, DEVICE.id), ...sites], assignment_count: 1 + others };
+  const sites = Array.from({ length: others }, (_, i) => assignmentOf(a.id, 'dcim.site', i + 1));
+  return { ...a, assignments: [assignmentOf(a.id, DEVICE.type, DEVICE.id), ...sites], assignment_count: 1 + others };
 }
 
 /** Renders the widget of the device; the server lists `items` for it. Returns the attachments as listed. */
@@ -93,7 +93,7 @@ describe('ObjectWidget', () => {
     const elsewhere = makeAttachment({ name: 'Elsewhere' });
     server.use(
       answer.attachments(
-        page([{ ...elsewhere, assignments: [linkOf(elsewhere.id, 'dcim.site', 1)], assignment_count: 1 }]),
+        page([{ ...elsewhere, assignments: [assignmentOf(elsewhere.id, 'dcim.site', 1)], assignment_count: 1 }]),
       ),
     );
     renderWithQueries(<ObjectWidget config={widgetConfig()} api={pageApi()} />);

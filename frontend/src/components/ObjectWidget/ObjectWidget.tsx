@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 
-import type { Api, Attachment, AttachmentLink } from '../../api/client';
+import type { Api, Attachment, NestedAssignment } from '../../api/client';
 import type { WidgetConfig } from '../../config';
 import { useUploadQueue } from '../../hooks/useUploadQueue';
 import { formatSize } from '../../utils/format';
@@ -19,7 +19,7 @@ export const OBJECT_LIST_LIMIT = 1000;
 
 interface Row {
   attachment: Attachment;
-  link: AttachmentLink;
+  assignment: NestedAssignment;
 }
 
 type SortKey = 'name' | 'description' | 'filename' | 'size' | 'links';
@@ -55,7 +55,7 @@ function compareRows(key: SortKey, descending: boolean) {
       typeof a === 'number' && typeof b === 'number'
         ? a - b
         : String(a).localeCompare(String(b), undefined, { sensitivity: 'base', numeric: true });
-    return (descending ? -order : order) || x.link.id - y.link.id;
+    return (descending ? -order : order) || x.assignment.id - y.assignment.id;
   };
 }
 
@@ -88,8 +88,8 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
     // A row per link to this object that the user may view, as the server-rendered table shows.
     const found: Row[] = [];
     for (const attachment of list.data?.results ?? []) {
-      const link = attachment.assignments.find((a) => a.object_type === object.type && a.object_id === object.id);
-      if (link) found.push({ attachment, link });
+      const assignment = attachment.assignments.find((a) => a.object_type === object.type && a.object_id === object.id);
+      if (assignment) found.push({ attachment, assignment });
     }
     return found.sort(compareRows(sort.key, sort.descending));
   }, [list.data, object.type, object.id, sort]);
@@ -151,7 +151,7 @@ export function ObjectWidget({ config, api, compact = false }: Props) {
           {rows.map((row) => {
             const a = row.attachment;
             return (
-              <AttachmentRow key={row.link.id} attachment={a} inlineContentTypes={config.inlineContentTypes}>
+              <AttachmentRow key={row.assignment.id} attachment={a} inlineContentTypes={config.inlineContentTypes}>
                 <td>
                   <a href={a.display_url}>{a.name}</a>
                 </td>

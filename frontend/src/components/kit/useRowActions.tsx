@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 
-import type { Api, Attachment, AttachmentLink } from '../../api/client';
+import type { Api, Attachment, NestedAssignment } from '../../api/client';
 import type { CommonConfig } from '../../config';
 import { DeleteDialog } from '../DeleteDialog/DeleteDialog';
 import { LazyPreviewDialog } from '../PreviewDialog/LazyPreviewDialog';
@@ -16,7 +16,7 @@ export function useRefreshAttachments() {
 
 export interface UnlinkRequest {
   attachment: Attachment;
-  link: AttachmentLink;
+  assignment: NestedAssignment;
   /** How the dialog names the linked object. */
   target: string;
 }
@@ -47,7 +47,7 @@ export function useRowActions(api: Api, config: Pick<CommonConfig, 'inlineConten
           target={unlinking.target}
           linkCount={unlinking.attachment.assignment_count}
           unassignedListUrl={`${config.attachmentListUrl}?has_assignments=false`}
-          onUnlink={() => api.unlink(unlinking.link.id).finally(refresh)}
+          onUnlink={() => api.unlink(unlinking.assignment.id).finally(refresh)}
           onClose={() => setUnlinking(null)}
         />
       )}
