@@ -36,17 +36,7 @@ export function Dialog({ title, onClose, children, footer, size = 'md' }: Props)
   return (
     <dialog
       ref={ref}
-      className="netbox-attachments-dialog card p-0"
-      style={{
-        // Tabler's .card makes it position: relative, which takes the modal out of the browser's centring
-        // (it opened at the foot of the viewport): fixed, inset 0 and auto margins put it back in the middle.
-        position: 'fixed',
-        inset: 0,
-        margin: 'auto',
-        width: size === 'xl' ? 'min(1100px, 95vw)' : 'min(560px, 95vw)',
-        height: 'fit-content',
-        maxHeight: '95vh',
-      }}
+      className={`netbox-attachments-dialog${size === 'xl' ? ' netbox-attachments-dialog-xl' : ''} card p-0`}
       aria-labelledby={titleId}
       onDragEnter={keepDrop}
       onDragOver={keepDrop}

@@ -104,7 +104,7 @@ export function LinkObjectsDialog({ api, attachment, objectTypes, onLinked, onCl
         </div>
       )}
       {results.data && (
-        <ul className="list-group mt-3" aria-label="Objects" style={{ maxHeight: '45vh', overflow: 'auto' }}>
+        <ul className="list-group mt-3 netbox-attachments-scroll" aria-label="Objects">
           {results.data.length === 0 && <li className="list-group-item text-secondary">No object matches.</li>}
           {results.data.map((object) => {
             const already = linked.has(object.id);

@@ -124,8 +124,7 @@ export function Manager({ config, api }: Props) {
       <div className="card-header flex-wrap gap-2">
         <input
           type="search"
-          className="form-control"
-          style={{ maxWidth: '22rem' }}
+          className="form-control netbox-attachments-search"
           placeholder="Search name, file name, description"
           aria-label="Search attachments"
           value={filters.q}
