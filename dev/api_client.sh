@@ -15,7 +15,7 @@ elif [ "$mode" != write ]; then
     echo "usage: $0 write|check" >&2
     exit 2
 fi
-.venv/bin/netbox netbox_attachments_openapi --file "$out/openapi.json" 2> >(grep -v '^$' >&2)
+.venv/bin/netbox netbox_attachments_openapi --page-configs --file "$out/openapi.json" 2> >(grep -v '^$' >&2)
 node_modules/.bin/openapi-typescript "$out/openapi.json" --output "$out/schema.d.ts" --silent
 if [ "$mode" = check ]; then
     for file in openapi.json schema.d.ts; do

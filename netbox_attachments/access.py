@@ -14,8 +14,11 @@ NetBox's object permissions (ObjectPermission, with constraints) are the source.
   view is never named; a link to it reads as its raw label ('dcim > device #7').
 - The link count (`assignment_count`) counts every link, hidden ones included: a number names nothing, and it says
   what deleting an attachment removes.
-- Capabilities (`capabilities`): what the user may do, from model permissions; object constraints are applied to
-  each record by NetBox's views and the API when the action happens.
+- New links (`hidden_link_ends`, `may_create`): whoever links may view both ends, and a record made along with
+  another (the link of an upload) obeys the maker's "add" constraints too.
+- Capabilities (`capabilities`): what the user may do, from model permissions (adopting stored files by import
+  included); object constraints are applied to each record by NetBox's views and the API when the action happens.
+  The permission names NetBox's menus and tabs need are the constants below.
 
 Outside a request (scripts, jobs, the shell) there is no user, and everything is visible.
 """
@@ -32,6 +35,14 @@ from utilities.querysets import RestrictedQuerySet
 from .internals import has_filters
 
 # The models import this module for their querysets, so the functions below that need a model import it when called.
+
+VIEW_ATTACHMENTS = 'netbox_attachments.view_netboxattachment'
+ADD_ATTACHMENTS = 'netbox_attachments.add_netboxattachment'
+VIEW_ASSIGNMENTS = 'netbox_attachments.view_netboxattachmentassignment'
+ADD_ASSIGNMENTS = 'netbox_attachments.add_netboxattachmentassignment'
+# Adopting a stored file (an import naming a file already in the storage) hands its bytes to the importer, so it takes
+# a permission of its own (NetBox's "additional actions" of an object permission); add alone only creates by upload.
+ADOPT_FILES = 'netbox_attachments.adopt_netboxattachment'
 
 
 def current_user():
@@ -195,6 +206,29 @@ def assignments_to_visible_objects(user, assignments, object_types=None):
 
 
 #
+# New links
+#
+
+
+def hidden_link_ends(user, attachment=None, model=None, object_id=None):
+    """The ends of a new link that the user may not view, of 'attachment' and 'object' (ends given as None are not
+    asked about). Linking must never reveal or touch what its maker may not see; callers answer a hidden end as a
+    missing one."""
+    hidden = []
+    if attachment is not None and not visible_attachments(user).filter(pk=attachment.pk).exists():
+        hidden.append('attachment')
+    if model is not None and object_id is not None and not visible_objects(user, model).filter(pk=object_id).exists():
+        hidden.append('object')
+    return hidden
+
+
+def may_create(user, instance):
+    """Whether the user's 'add' permission constraints allow this saved record: NetBox's views check only the
+    record they create, not one made along with it (the link of an upload), so that one is checked here."""
+    return type(instance).objects.restrict(user, 'add').filter(pk=instance.pk).exists()
+
+
+#
 # What a user may do
 #
 
@@ -210,25 +244,24 @@ class Capabilities:
     upload_unlinked: bool
     link: bool
     unlink: bool
-    edit: bool
     delete: bool
+    adopt: bool  # import records for files already in the storage
 
 
 def capabilities(user):
     def may(action, model):
         return user.has_perm(f'netbox_attachments.{action}_{model}')
 
-    add_attachment = may('add', 'netboxattachment')
-    add_assignment = may('add', 'netboxattachmentassignment')
+    add_attachment, add_assignment = user.has_perm(ADD_ATTACHMENTS), user.has_perm(ADD_ASSIGNMENTS)
     return Capabilities(
-        view_attachments=may('view', 'netboxattachment'),
-        view_assignments=may('view', 'netboxattachmentassignment'),
+        view_attachments=user.has_perm(VIEW_ATTACHMENTS),
+        view_assignments=user.has_perm(VIEW_ASSIGNMENTS),
         upload=add_attachment and add_assignment,
         upload_unlinked=add_attachment,
         link=add_assignment,
         unlink=may('delete', 'netboxattachmentassignment'),
-        edit=may('change', 'netboxattachment'),
         delete=may('delete', 'netboxattachment'),
+        adopt=user.has_perm(ADOPT_FILES),
     )
 
 

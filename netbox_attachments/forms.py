@@ -30,7 +30,7 @@ from utilities.forms.fields import (
 from utilities.forms.mixins import GenericObjectFormMixin
 from utilities.forms.rendering import FieldSet
 
-from .access import capabilities, current_user, user_may_view, visible_attachments
+from .access import ADOPT_FILES, capabilities, current_user, hidden_link_ends, may_create, visible_attachments
 from .cleanup import DEFAULT_MIN_AGE, lock_files
 from .internals import forget_content_types
 from .models import NO_SUCH_OBJECT, UNIQUE_FILE, NetBoxAttachment, NetBoxAttachmentAssignment
@@ -76,7 +76,7 @@ class InScopeObjectMixin(GenericObjectFormMixin):
         target = cleaned_data.get(self.scoped_object_field)
         request = current_request.get()
         # Checked here as well as by the restricted selector: a link must never reveal or touch a hidden object.
-        if target is not None and request is not None and not user_may_view(request.user, target):
+        if target is not None and request is not None and hidden_link_ends(request.user, None, type(target), target.pk):
             self.add_error(self.scoped_object_field, NO_SUCH_OBJECT)
         return cleaned_data
 
@@ -127,9 +127,7 @@ class NetBoxAttachmentForm(InScopeObjectMixin, PrimaryModelForm):
             request = current_request.get()
             # The view checks only the attachment against the user's constraints; the link is checked here, and a
             # violation rolls both back.
-            if request is not None and not (
-                NetBoxAttachmentAssignment.objects.restrict(request.user, 'add').filter(pk=assignment.pk).exists()
-            ):
+            if request is not None and not may_create(request.user, assignment):
                 raise PermissionsViolation()
         return attachment
 
@@ -164,10 +162,10 @@ class NetBoxAttachmentImportForm(PrimaryModelImportForm):
             return self.instance.file.name
         if not raw:
             raise ValidationError(_('A file is required for a new attachment.'))
-        if (user := current_user()) is not None and not user.has_perm(ADOPT_PERMISSION):
+        if (user := current_user()) is not None and not capabilities(user).adopt:
             raise ValidationError(
                 _('Importing stored files needs the "adopt" action on attachments (%(permission)s).')
-                % {'permission': ADOPT_PERMISSION}
+                % {'permission': ADOPT_FILES}
             )
         if '\\' in raw or '..' in raw.split('/'):
             raise ValidationError(_('The file must stay inside the attachments folder.'))
@@ -205,9 +203,6 @@ NOT_ADOPTABLE = _(
     'No file that can be imported at %(path)s: it must exist in the attachments folder, be used by no other '
     'attachment and be last written more than %(seconds)s seconds ago.'
 )
-# Adopting a stored file hands its bytes to the importer, so it takes a permission of its own (NetBox's "additional
-# actions" of an object permission); the add permission alone only creates attachments by upload.
-ADOPT_PERMISSION = 'netbox_attachments.adopt_netboxattachment'
 
 
 def adoption_problem(path):

@@ -20,6 +20,7 @@ from utilities.views import (
 
 from . import filtersets, forms, tables, ui
 from .access import (
+    VIEW_ASSIGNMENTS,
     assignment_count,
     attachments_with_counts,
     capabilities,
@@ -47,17 +48,16 @@ def viewable_object_or_404(request, model, pk):
 
 
 def queried_object_or_404(request):
-    """The object type and object named by ?object_type_id=<id>&object_id=<id> (one of each), if the user may view
-    the object."""
+    """The object named by ?object_type_id=<id>&object_id=<id> (one of each), if the user may view it."""
     try:
         (type_id,), (object_id,) = request.GET.getlist('object_type_id'), request.GET.getlist('object_id')
-        object_type = ContentType.objects.get_for_id(int(type_id))
+        model = ContentType.objects.get_for_id(int(type_id)).model_class()
         object_id = int(object_id)
     except (ValueError, ContentType.DoesNotExist):
         raise Http404(_('object_type_id and object_id must name an object.')) from None
-    if object_type.model_class() is None:
+    if model is None:
         raise Http404
-    return object_type, viewable_object_or_404(request, object_type.model_class(), object_id)
+    return viewable_object_or_404(request, model, object_id)
 
 
 def count_for_current_user(obj):
@@ -80,7 +80,7 @@ class ObjectAttachmentsTabView(ConditionalLoginRequiredMixin, View):
         label=_('Attachments'),
         badge=count_for_current_user,
         visible=tab_is_visible,
-        permission='netbox_attachments.view_netboxattachmentassignment',
+        permission=VIEW_ASSIGNMENTS,
         weight=5000,
     )
 
@@ -276,10 +276,7 @@ class NetBoxAttachmentAssignmentListView(generic.ObjectListView):
         if self.is_object_table(request):
             # The rows are those of the object just checked, not left to the filter set: it drops a filter it cannot
             # read (an ID spelt '+12', which int() reads), and the list would then show other objects' rows.
-            object_type, obj = queried_object_or_404(request)
-            self.queryset = self.queryset.filter(object_type=object_type, object_id=obj.pk).annotate(
-                assignment_count=assignment_count('attachment')
-            )
+            self.queryset = object_assignments(request.user, queried_object_or_404(request))
             self.table = tables.NetBoxAttachmentForObjectTable
         return super().get(request)
 

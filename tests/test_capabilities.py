@@ -32,7 +32,7 @@ NOTHING = dict.fromkeys(Capabilities.__dataclass_fields__, False)
         ([ATTACHMENT.format('add'), ASSIGNMENT.format('add')], {'upload': True, 'upload_unlinked': True, 'link': True}),
         ([ASSIGNMENT.format('add')], {'link': True}),
         ([ASSIGNMENT.format('delete')], {'unlink': True}),
-        ([ATTACHMENT.format('change')], {'edit': True}),
+        (['netbox_attachments.adopt_netboxattachment'], {'adopt': True}),
         ([ATTACHMENT.format('delete')], {'delete': True}),
     ],
 )
@@ -93,3 +93,13 @@ def test_the_page_offers_what_the_capabilities_allow(client):
     login(client, 'dcim.view_site', ATTACHMENT.format('view'), ASSIGNMENT.format('view'), ASSIGNMENT.format('add'))
     page = client.get(f'{site.get_absolute_url()}attachments/').content.decode()
     assert 'Link Existing' in page and 'Add Attachment' not in page
+
+
+def test_only_the_front_ends_copy_of_the_schema_describes_the_page_configurations():
+    from netbox_attachments.api.schema import netbox_schema, plugin_schema
+
+    pages = {'ObjectWidgetPageConfig', 'ManagerPageConfig', 'PageCapabilities', 'PageObject', 'PageObjectType'}
+    schema = netbox_schema()
+    assert not pages & plugin_schema(schema)['components']['schemas'].keys()  # what API clients are generated from
+    assert pages <= plugin_schema(schema, page_configs=True)['components']['schemas'].keys()
+    assert pages <= SCHEMA['components']['schemas'].keys()

@@ -47,8 +47,13 @@ def page_config_components():
     return components
 
 
-def plugin_schema(schema=None):
-    """Only the plugin's paths, with just the components they reference (directly or through other components)."""
+def plugin_schema(schema=None, page_configs=False):
+    """Only the plugin's paths, with just the components they reference (directly or through other components).
+
+    page_configs adds the page configurations as components of their own, referenced by no path: the front end's
+    copy of the schema carries them so that its types are generated from the same file; clients of the API don't
+    need them.
+    """
     schema = schema or netbox_schema()
     paths = {path: item for path, item in schema['paths'].items() if path.startswith(API_PREFIX)}
     components = schema['components']['schemas']
@@ -60,10 +65,12 @@ def plugin_schema(schema=None):
             pending |= set(REF.findall(json.dumps(components[name])))
     paths = copy.deepcopy(paths)
     components = {name: copy.deepcopy(components[name]) for name in needed}
-    pages = page_config_components()
-    if clashes := needed & pages.keys():
-        raise ValueError(f'page configuration components clash with API components: {sorted(clashes)}')
-    components = dict(sorted({**components, **pages}.items()))
+    if page_configs:
+        pages = page_config_components()
+        if clashes := needed & pages.keys():
+            raise ValueError(f'page configuration components clash with API components: {sorted(clashes)}')
+        components.update(pages)
+    components = dict(sorted(components.items()))
     describe_answers_as_sent(paths, components)
     return {
         **{key: value for key, value in schema.items() if key not in ('paths', 'components')},

@@ -14,7 +14,7 @@ from netbox.api.serializers import NestedTagSerializer, NetBoxModelSerializer, P
 from rest_framework import serializers
 from utilities.api import get_serializer_for_model
 
-from ..access import attachments_with_counts, prefetch_parents, visible_attachments, visible_objects
+from ..access import attachments_with_counts, hidden_link_ends, prefetch_parents
 from ..internals import (
     APIURLField,
     UIURLField,
@@ -293,16 +293,15 @@ class NetBoxAttachmentAssignmentSerializer(LoadsRowsMixin, NetBoxModelSerializer
                     raise serializers.ValidationError(
                         {field: 'The ends of an assignment cannot change: unlink it and link again.'}
                     )
-        request = self.context.get('request')
-        attachment = data.get('attachment')
-        new_link = request is not None and attachment is not None and self.instance is None
-        if new_link and not visible_attachments(request.user).filter(pk=attachment.pk).exists():
-            raise serializers.ValidationError({'attachment': NO_SUCH_OBJECT})
-        object_type, object_id = data.get('object_type'), data.get('object_id')
-        model = object_type.model_class() if object_type is not None else None
-        known = model is not None and object_id is not None and request is not None
-        if known and not visible_objects(request.user, model).filter(pk=object_id).exists():
-            raise serializers.ValidationError({'object_id': NO_SUCH_OBJECT})
+        if (request := self.context.get('request')) is not None:
+            attachment = data.get('attachment') if self.instance is None else None
+            object_type = data.get('object_type')
+            model = object_type.model_class() if object_type is not None else None
+            hidden = hidden_link_ends(request.user, attachment, model, data.get('object_id'))
+            if 'attachment' in hidden:
+                raise serializers.ValidationError({'attachment': NO_SUCH_OBJECT})
+            if 'object' in hidden:
+                raise serializers.ValidationError({'object_id': NO_SUCH_OBJECT})
         return super().validate(data)
 
 

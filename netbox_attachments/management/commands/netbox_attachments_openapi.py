@@ -8,9 +8,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument('--file', help='Write to this file instead of standard output')
+        parser.add_argument(
+            '--page-configs',
+            action='store_true',
+            help="Also describe the configurations the plugin's pages hand its front end (for its generated types)",
+        )
 
-    def handle(self, *args, file=None, **options):
-        text = dumps(plugin_schema())
+    def handle(self, *args, file=None, page_configs=False, **options):
+        text = dumps(plugin_schema(page_configs=page_configs))
         if file:
             with open(file, 'w', encoding='utf-8') as handle:
                 handle.write(text)

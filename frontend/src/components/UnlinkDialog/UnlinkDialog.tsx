@@ -14,7 +14,7 @@ interface Props {
 }
 
 /** What unlinking leaves behind, for 1 link and for many (the file is always kept). */
-export function unlinkConsequence(linkCount: number): string {
+function unlinkConsequence(linkCount: number): string {
   return linkCount <= 1
     ? 'It will be left with no assignments: it is not deleted, and you can find it later in the Attachments list under “Has assignments: No”.'
     : `It stays linked to ${plural(linkCount - 1, 'other object', 'other objects')}.`;

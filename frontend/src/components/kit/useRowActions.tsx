@@ -14,7 +14,7 @@ export function useRefreshAttachments() {
   return () => queryClient.invalidateQueries({ queryKey: ['attachments'] });
 }
 
-export interface UnlinkRequest {
+interface UnlinkRequest {
   attachment: Attachment;
   assignment: NestedAssignment;
   /** How the dialog names the linked object. */
