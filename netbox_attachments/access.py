@@ -98,10 +98,6 @@ def visible_objects(user, model):
     return visible_to(user, model._default_manager.all())
 
 
-def user_may_view(user, obj):
-    return visible_objects(user, type(obj)).filter(pk=obj.pk).exists()
-
-
 def visible_attachments(user):
     from .models import NetBoxAttachment
 
