@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a development machine for `make demo` and `make test`: a Python >= 3.12 virtualenv with NetBox and the
 # plugin (editable), the front end built, and running PostgreSQL and Redis. `dev/bootstrap.sh e2e` also installs what
-# the browser suite needs from Debian: Chromium and ffmpeg (its videos). Safe to re-run: each step is skipped
-# when already done.
+# the browser suite needs from Debian: Chromium and ffmpeg (its videos), and nginx for the offload tests. Safe to
+# re-run: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -141,9 +141,18 @@ Debian's package ('apt-get install chromium') or set CHROMIUM=/path/to/chromium.
     fi
 }
 
+ensure_nginx() {
+    # tests/test_offload.py puts Debian's nginx in front of gunicorn (the web server offload of downloads).
+    if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+        say "Installing nginx from Debian's packages (the offload tests)"
+        apt_install --no-install-recommends nginx && [ -x /usr/sbin/nginx ] || die "The offload tests need nginx: \
+'apt-get install nginx'."
+    fi
+}
+
 setup_venv
 setup_node
 build_frontend
 ensure_postgres
 ensure_redis
-if [ "${1:-}" = e2e ]; then ensure_browser; fi
+if [ "${1:-}" = e2e ]; then ensure_browser; ensure_nginx; fi

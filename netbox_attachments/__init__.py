@@ -59,6 +59,11 @@ class NetBoxAttachmentsConfig(PluginConfig):
         ],  # fmt: skip
         # Seconds a signed download link stays valid (at most 3600); API callers may ask for less.
         'signed_link_lifetime': 300,
+        # Hand file bytes to the web server after the permission check: None (NetBox sends them), 'nginx'
+        # (X-Accel-Redirect) or 'apache' (mod_xsendfile's X-Sendfile). Local file system storage only.
+        'file_offload': None,
+        # nginx: the `internal` location that maps to MEDIA_ROOT (see docs/administrator-guide.md).
+        'file_offload_location': '/netbox-attachments-internal/',
     }
 
     def ready(self):

@@ -2,6 +2,7 @@
 so is a database whose state of this app `netbox migrate` cannot bring forward (run before migrate applies anything).
 """
 
+import re
 from contextlib import suppress
 from importlib.metadata import PackageNotFoundError, distribution
 
@@ -13,6 +14,9 @@ from django.db.migrations.loader import MigrationLoader
 
 from .scope import DISPLAY_MODES, PLUGIN, SCOPES
 from .signed_links import MAX_LIFETIME
+
+OFFLOAD_MODES = (None, 'nginx', 'apache')
+OFFLOAD_LOCATION = re.compile(r'^/(?:[A-Za-z0-9._/-]*/)?$')
 
 # Shown inline, these could run script in the browser (the sandbox CSP limits that, but a download is safer).
 SCRIPTABLE_TYPES = {'image/svg+xml', 'text/html', 'application/xhtml+xml', 'text/xml', 'application/xml'}
@@ -88,6 +92,25 @@ def check_plugin_settings(app_configs=None, **kwargs):
     lifetime = value['signed_link_lifetime']
     if type(lifetime) is not int or not 0 < lifetime <= MAX_LIFETIME:
         error('signed_link_lifetime', f'must be a whole number of seconds from 1 to {MAX_LIFETIME}.', 'E008')
+
+    offload = value['file_offload']
+    if offload not in OFFLOAD_MODES:
+        error('file_offload', f'{offload!r} is not one of {", ".join(map(repr, OFFLOAD_MODES))}.', 'E013')
+    location = value['file_offload_location']
+    if not isinstance(location, str) or not OFFLOAD_LOCATION.match(location):
+        error(
+            'file_offload_location',
+            f'{location!r} must be a URL path that starts and ends with "/", such as "/netbox-attachments-internal/" '
+            f'(letters, digits, "-", "_", "." and "/" only).',
+            'E014',
+        )
+    elif location.split('/')[1] in ('', 'media', 'static', 'api') or '/.' in location or '//' in location:
+        error(
+            'file_offload_location',
+            f'{location!r} must be a path of its own: NetBox answers /media/, /static/ and /api/ itself, and the '
+            f'web server must keep this location internal.',
+            'E014',
+        )
 
     inline_types = value['inline_content_types']
     if not isinstance(inline_types, list | tuple) or not all(isinstance(item, str) for item in inline_types):

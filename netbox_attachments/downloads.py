@@ -2,10 +2,15 @@
 
 It streams from the storage with constant memory, answers conditional requests (ETag/Last-Modified, 304) and single
 byte ranges (206/416), and sets headers that keep a browser from running what it downloads.
+
+With the `file_offload` setting, the bytes of a file on the local file system are handed to the web server after
+the permission check (nginx `X-Accel-Redirect`, Apache mod_xsendfile `X-Sendfile`): see `offload_header`.
 """
 
 import re
+from urllib.parse import quote
 
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
@@ -118,6 +123,15 @@ def file_response(request, field_file, *, filename, content_type, etag=None, las
     if conditional is not None:
         return _with_headers(conditional, etag, last_modified_ts, content_type, inline)
 
+    offload = offload_header(request, field_file, etag, last_modified_ts)
+    if offload is not None:
+        response = HttpResponse(status=200, content_type=content_type)
+        response['Content-Disposition'] = content_disposition_header(not inline, filename)
+        response[offload[0]] = offload[1]
+        response = _with_headers(response, etag, last_modified_ts, content_type, inline)
+        del response['Accept-Ranges']  # the web server adds its own (nginx would send it twice)
+        return response
+
     try:
         file = field_file.storage.open(field_file.name, 'rb')
         size = field_file.storage.size(field_file.name)
@@ -152,6 +166,38 @@ def file_response(request, field_file, *, filename, content_type, etag=None, las
     if status == 206:
         response['Content-Range'] = f'bytes {start}-{end}/{size}'
     return _with_headers(response, etag, last_modified_ts, content_type, inline)
+
+
+OFFLOAD_HEADERS = {'nginx': 'X-Accel-Redirect', 'apache': 'X-Sendfile'}
+
+
+def offload_header(request, field_file, etag, last_modified_ts):
+    """(header, value) that hands the file to the web server, or None to stream it from here.
+
+    Called after the permission check and after a matching conditional request got its 304, so the web server only
+    ever sends bytes NetBox allowed. The response carries our headers (Content-Disposition, Content-Type, CSP,
+    nosniff, ETag, Last-Modified, Cache-Control) and no body; the web server sends the file and answers Range itself.
+
+    Our own few lines rather than django-sendfile2: that library reads its backend, root and URL from Django settings
+    (SENDFILE_BACKEND, SENDFILE_ROOT, SENDFILE_URL), which a plugin cannot set through NetBox's configuration, and it
+    builds its own response (Content-Disposition, Content-Length) where ours must be kept.
+
+    Only Django's FileSystemStorage is offloaded (the web server reads the file from disk); other storages (S3)
+    keep streaming through NetBox. A request with an If-Range that no longer matches is streamed too: the web
+    server cannot be told to ignore the Range header, and the current file must be sent whole.
+    """
+    mode = setting('file_offload')
+    if not mode or not isinstance(field_file.storage, FileSystemStorage):
+        return None
+    if 'Range' in request.headers and not _range_applies(request, etag, last_modified_ts):
+        return None
+    # Stored names are relative, '/'-separated paths without dot segments (storage.safe_filename); percent-encoded,
+    # as nginx decodes X-Accel-Redirect's URI and mod_xsendfile (XSendFileUnescape, on by default) its path.
+    name = quote(field_file.name, safe='/')
+    if mode == 'nginx':
+        return OFFLOAD_HEADERS[mode], setting('file_offload_location') + name
+    root = quote(str(field_file.storage.location).rstrip('/'), safe='/')
+    return OFFLOAD_HEADERS[mode], f'{root}/{name}'
 
 
 def _range_applies(request, etag, last_modified_ts):
