@@ -26,7 +26,6 @@ import os
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,8 +37,18 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.api_bench import GIB, MB, SEED, make_big_file, print_table, stream_download, stream_upload  # noqa: E402
-from dev.live_server import free_port, live_server  # noqa: E402
+from bench.api_bench import (  # noqa: E402
+    GIB,
+    MB,
+    SEED,
+    admin_authorization,
+    make_big_file,
+    print_table,
+    stream_download,
+    stream_upload,
+)
+from dev.live_server import live_server  # noqa: E402
+from dev.nginx import nginx_in_front  # noqa: E402
 
 DB_NAME = 'netbox_attachments_offload_bench'
 REDIS_DBS = (6, 7)
@@ -52,81 +61,24 @@ LIST_TIMEOUT = 30  # seconds; a list that takes longer counts as this long (and 
 LIST_ROWS = 60
 P95_RATIO_TARGET = 1.5
 THROUGHPUT_TARGET = 0.9
-NGINX = '/usr/sbin/nginx'
 
-NGINX_CONF = """
-{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    sendfile on;
-    client_body_temp_path {prefix}/client_body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    client_max_body_size 2g;
-
-    server {{
-        listen 127.0.0.1:{port};
-
-        location /netbox-attachments-internal/ {{
-            internal;
-            alias {media_root}/;
-            etag off;
-            if_modified_since off;
-            add_header ETag $upstream_http_etag;
-            add_header Last-Modified $upstream_http_last_modified;
-            add_header X-Content-Type-Options $upstream_http_x_content_type_options;
-            add_header Content-Security-Policy $upstream_http_content_security_policy;
-        }}
-
+# nginx serves the same file as plain static, to compare the offload with; and never spools a proxied response to a
+# file of its own, so that without the offload a slow client holds a gunicorn thread.
+STATIC_LOCATION = """
         location /static-bench/ {{
             alias {static_root}/;
         }}
-
-        location / {{
-            proxy_pass {upstream};
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-Proto $scheme;
+"""
+PROXY_OPTIONS = """
             proxy_read_timeout 600s;
             proxy_max_temp_file_size 0;
-        }}
-    }}
-}}
 """
 
 
-@contextmanager
 def nginx(workdir, upstream, media_root, static_root):
-    """nginx on a free port proxying to `upstream`, with the internal location; stopped when the block ends."""
-    binary = shutil.which('nginx') or NGINX
     prefix = Path(tempfile.mkdtemp(prefix='nginx-', dir=workdir))
-    port = free_port()
-    user = 'user root root;' if os.geteuid() == 0 else ''
-    conf = NGINX_CONF.format(
-        user=user, prefix=prefix, port=port, media_root=media_root, static_root=static_root, upstream=upstream
-    )
-    (prefix / 'nginx.conf').write_text(conf)
-    command = [binary, '-c', str(prefix / 'nginx.conf'), '-p', str(prefix), '-g', 'daemon off;']
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f'http://127.0.0.1:{port}'
-    try:
-        for _ in range(100):
-            if process.poll() is not None:
-                raise RuntimeError(f'nginx exited: {(prefix / "error.log").read_text()[-2000:]}')
-            try:
-                requests.get(f'{url}/api/status/', timeout=5)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    extra = STATIC_LOCATION.format(static_root=static_root)
+    return nginx_in_front(upstream, media_root, prefix, extra_locations=extra, proxy_options=PROXY_OPTIONS)
 
 
 @contextmanager
@@ -141,14 +93,7 @@ def netbox(workdir, offload):
         with live_server(
             DB_NAME, media_root, plugin_config=config, workers=2, redis_dbs=REDIS_DBS, fresh_media=True
         ) as server:
-            response = requests.post(
-                f'{server.url}/api/users/tokens/provision/',
-                json={'username': 'admin', 'password': 'admin'},
-                timeout=60,
-            )
-            response.raise_for_status()
-            token = response.json()
-            auth = f'Bearer nbt_{token["key"]}.{token["token"]}'
+            auth = admin_authorization(server)
             seeded = server.run_python(SEED, str(LIST_ROWS), capture_output=True)
             assert int(seeded.stdout.split()[-1]) == LIST_ROWS, seeded.stdout
             # Warm-up: every worker thread answers the list once before anything is measured (a cold first request

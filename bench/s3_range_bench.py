@@ -26,17 +26,15 @@ from pathlib import Path
 
 import boto3
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.api_bench import PeakMemory  # noqa: E402
+from dev.live_server import free_port  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 CHUNK = 1024 * 1024
 BUCKET = 'bench'
 KEY = 'netbox-attachments/big.bin'
 CREDENTIALS = {'aws_access_key_id': 'bench', 'aws_secret_access_key': 'bench', 'region_name': 'us-east-1'}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        return probe.getsockname()[1]
 
 
 class CountingProxy:
@@ -77,37 +75,12 @@ class CountingProxy:
                     each.shutdown(socket.SHUT_RDWR)
 
 
-class PeakMemory:
-    """Peak growth of this process's resident memory while the block runs (5 ms sampling)."""
-
-    def __enter__(self):
-        self.start = self.peak = self.rss()
-        self.running = True
-        self.thread = threading.Thread(target=self.sample, daemon=True)
-        self.thread.start()
-        return self
-
-    @staticmethod
-    def rss():
-        return int(Path('/proc/self/statm').read_text().split()[1]) * os.sysconf('SC_PAGE_SIZE')
-
-    def sample(self):
-        while self.running:
-            self.peak = max(self.peak, self.rss())
-            time.sleep(0.005)
-
-    def __exit__(self, *exc):
-        self.running = False
-        self.thread.join()
-        self.growth = max(self.peak, self.rss()) - self.start
-
-
 def measure(label, proxy, read):
     """Runs read(first_byte_callback) and returns a row of figures."""
     before = proxy.sent
     started = time.perf_counter()
     first = {}
-    with PeakMemory() as memory:
+    with PeakMemory([os.getpid()]) as memory:
         received = read(lambda: first.setdefault('at', time.perf_counter()))
     elapsed = time.perf_counter() - started
     return {

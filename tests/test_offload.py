@@ -2,9 +2,6 @@
 front of a real gunicorn serving it."""
 
 import os
-import shutil
-import subprocess
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -191,104 +188,20 @@ def test_token_users_get_the_offload_too(client, plugin_settings):
 
 DB_NAME = 'netbox_attachments_offload'
 TIMEOUT = 30
-NGINX = '/usr/sbin/nginx'
-
-
-def nginx_binary():
-    """Debian's nginx, installed as dev/bootstrap.sh installs it when missing (as root or with password-less sudo)."""
-    found = shutil.which('nginx') or (NGINX if os.access(NGINX, os.X_OK) else None)
-    if found:
-        return found
-    sudo = [] if os.geteuid() == 0 else ['sudo', '-n']
-    env = {**os.environ, 'DEBIAN_FRONTEND': 'noninteractive'}
-    for command in (
-        ['apt-get', 'update', '-qq'],
-        ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'nginx'],
-    ):
-        result = subprocess.run(sudo + command, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            pytest.fail(
-                f'These tests need nginx, and installing it failed ({" ".join(command)}): {result.stderr[-500:]}'
-            )
-    return NGINX
-
-
-NGINX_CONF = """
-{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    access_log {prefix}/access.log;
-    client_body_temp_path {prefix}/client_body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-    client_max_body_size 25m;
-{server}
-}}
-"""
-
-# What docs/administrator-guide.md tells administrators to write (the internal location and the proxy), with this
-# test's paths and ports.
-NGINX_SERVER = """
-    server {{
-        listen 127.0.0.1:{port};
-
-        location /netbox-attachments-internal/ {{
-            internal;
-            alias {media_root}/;
-            etag off;
-            if_modified_since off;
-            add_header ETag $upstream_http_etag;
-            add_header Last-Modified $upstream_http_last_modified;
-            add_header X-Content-Type-Options $upstream_http_x_content_type_options;
-            add_header Content-Security-Policy $upstream_http_content_security_policy;
-        }}
-
-        location / {{
-            proxy_pass {upstream};
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-Proto $scheme;
-        }}
-    }}
-"""
 
 
 @pytest.fixture(scope='module')
 def nginx(tmp_path_factory):
-    """nginx on a free port in front of gunicorn (offload on), every file of it in one folder; stopped afterwards."""
-    from dev.live_server import free_port, live_server
+    """nginx on a free port in front of gunicorn (offload on), configured as docs/administrator-guide.md says."""
+    from dev.live_server import live_server
+    from dev.nginx import nginx_in_front
 
-    binary = nginx_binary()
     root = tmp_path_factory.mktemp('offload')
     media_root = root / 'media'
     with live_server(DB_NAME, media_root, plugin_config={'file_offload': 'nginx'}, redis_dbs=(12, 13)) as server:
         prefix = root / 'nginx'
-        prefix.mkdir()
-        port = free_port()
-        server_block = NGINX_SERVER.format(port=port, media_root=media_root, upstream=server.url)
-        # As root, nginx's workers would run as nobody, who may not enter pytest's private temporary folders.
-        user = 'user root root;' if os.geteuid() == 0 else ''
-        (prefix / 'nginx.conf').write_text(NGINX_CONF.format(user=user, prefix=prefix, server=server_block))
-        command = [binary, '-c', str(prefix / 'nginx.conf'), '-p', str(prefix), '-g', 'daemon off;']
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        try:
-            url = f'http://127.0.0.1:{port}'
-            for _ in range(100):
-                if process.poll() is not None:
-                    pytest.fail(f'nginx exited: {(prefix / "error.log").read_text()[-2000:]}')
-                try:
-                    requests.get(f'{url}/api/status/', timeout=5)
-                    break
-                except requests.ConnectionError:
-                    time.sleep(0.1)
+        with nginx_in_front(server.url, media_root, prefix) as url:
             yield {'url': url, 'server': server, 'media_root': media_root, 'prefix': prefix}
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
 
 
 def provision(url, username, password):
