@@ -26,7 +26,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,11 +67,14 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def server_env(db_name, media_root, plugin_config=None, redis_dbs=(4, 5), netbox_root=None):
+def server_env(db_name, media_root, plugin_config=None, redis_dbs=(4, 5), netbox_root=None, s3=None):
+    """The environment of a server; `s3` = (endpoint, bucket) keeps its files in that bucket (dev/s3_server.py)."""
     root = {'NETBOX_ROOT': str(netbox_root)} if netbox_root else {}
     return {
         **root,
         **os.environ,
+        'NETBOX_S3_ENDPOINT': s3[0] if s3 else '',
+        'NETBOX_S3_BUCKET': s3[1] if s3 else '',
         'PYTHONPATH': str(REPO),
         'NETBOX_CONFIGURATION': 'dev.netbox_configuration',
         'DJANGO_SETTINGS_MODULE': 'netbox.settings',
@@ -196,23 +199,28 @@ def live_server(
     base=None,
     fresh_media=False,
     demo_data=True,
+    s3=None,
+    reuse_database=False,
 ):
     """Yield a LiveServer for a fresh copy of `db_name` with the demo data, storing files in `media_root`.
 
     One sync worker by default: requests are served one at a time, and a benchmark measures that one process.
     `timeout` is gunicorn's worker timeout (a 1 GiB upload takes longer than its default 30 s). `fresh_media`
     empties `media_root` first, so that it holds only the new database's files. `base` with `demo_data=False`
-    serves a copy of a database exactly as it is (e.g. one switched from another plugin).
+    serves a copy of a database exactly as it is (e.g. one switched from another plugin). `s3` = (endpoint, bucket)
+    keeps files in that bucket of an S3-compatible server. `reuse_database` serves `db_name` as it is, without making
+    it again: a second host of the same NetBox.
     """
     # A browser needs static files; runserver's own NETBOX_ROOT, beside the media folder, holds them.
     netbox_root = Path(media_root).parent / 'netbox-root' if server == 'runserver' else None
-    env = server_env(db_name, media_root, plugin_config, redis_dbs, netbox_root)
+    env = server_env(db_name, media_root, plugin_config, redis_dbs, netbox_root, s3)
     if netbox_root:
         collect_static(env)
     if fresh_media:
         shutil.rmtree(media_root, ignore_errors=True)
     Path(media_root).mkdir(parents=True, exist_ok=True)
-    recreate_database(env, base, demo_data)
+    if not reuse_database:
+        recreate_database(env, base, demo_data)
     port = port or free_port()
     url = f'http://127.0.0.1:{port}'
     log_path = Path(log) if log else Path(media_root).parent / f'{server}-{port}.log'
@@ -251,21 +259,34 @@ def main():
     parser.add_argument('--redis-dbs', type=lambda text: tuple(map(int, text.split(','))), default=(4, 5))
     parser.add_argument('--fresh-media', action='store_true', help='empty media_root first')
     parser.add_argument('--log', help="the server's log file (default: beside media_root)")
+    parser.add_argument('--s3', action='store_true', help='keep files in a bucket of its own S3-compatible server')
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # runs the clean-up, as Ctrl-C does
-    with live_server(
-        args.db_name,
-        args.media_root,
-        port=args.port,
-        plugin_config=args.plugin_config,
-        workers=args.workers,
-        server=args.server,
-        base=args.base,
-        redis_dbs=args.redis_dbs,
-        fresh_media=args.fresh_media,
-        log=args.log,
-    ) as server:
-        print(f'NetBox at {server.url}/ (admin / admin), {args.server} pid {server.pid}; Ctrl-C stops it', flush=True)
+    with ExitStack() as stack:
+        s3 = None
+        if args.s3:
+            from dev.s3_server import s3_server
+
+            s3_endpoint = stack.enter_context(s3_server())
+            s3 = (s3_endpoint.endpoint, s3_endpoint.create_bucket('netbox-attachments'))
+        server = stack.enter_context(
+            live_server(
+                args.db_name,
+                args.media_root,
+                port=args.port,
+                plugin_config=args.plugin_config,
+                workers=args.workers,
+                server=args.server,
+                base=args.base,
+                redis_dbs=args.redis_dbs,
+                fresh_media=args.fresh_media,
+                log=args.log,
+                s3=s3,
+            )
+        )
+        where = f'files in {s3[0]}, bucket {s3[1]}' if s3 else f'files in {args.media_root}'
+        print(f'NetBox at {server.url}/ (admin / admin), {args.server} pid {server.pid}, {where}; Ctrl-C stops it')
+        sys.stdout.flush()
         with suppress(KeyboardInterrupt):
             signal.pause()
 

@@ -56,6 +56,11 @@ RELEASE_CHECK_URL = None
 TIME_ZONE = 'UTC'
 
 MEDIA_ROOT = _env('NETBOX_MEDIA_ROOT', str(REPO_ROOT / '.demo' / 'media'))
+# Files in a bucket of an S3-compatible server instead (dev/s3_server.py), as on several hosts in production.
+if _env('NETBOX_S3_ENDPOINT', ''):
+    from dev.s3_server import s3_storage
+
+    STORAGES = {'default': s3_storage(_env('NETBOX_S3_BUCKET', 'netbox-attachments'), _env('NETBOX_S3_ENDPOINT', ''))}
 # Static files are collected to NETBOX_ROOT/static: NetBox does not take STATIC_ROOT from its configuration.
 
 # The migrated template database is built without the plugin, so that a change to the plugin's migrations never

@@ -1,4 +1,5 @@
-"""Every place where the plugin relies on a private internal of Django, Django REST framework, NetBox or taggit.
+"""Every place where the plugin relies on a private internal of Django, Django REST framework, NetBox, taggit or
+django-storages.
 
 Most are speed tricks, each measured on a list of 1,000 attachments with 3 links each (its docstring says what it
 saves); the others ask something these projects answer only through a private attribute. Nothing else in the
@@ -12,7 +13,7 @@ which trick broke and why.
 - Custom field objects (NetBox's CustomFieldsDataField): `custom_fields_of`, `custom_field_object_cache`.
 - URLs reversed once per model (Django, DRF, NetBox): `ReverseOnceMixin`, `APIURLField`, `UIURLField`,
   `use_fast_url_fields`, `media_url_prefix`.
-- Uploads and storages (Django): `is_new_upload`, `is_stored`, `allows_overwrite`.
+- Uploads and storages (Django, django-storages): `is_new_upload`, `is_stored`, `allows_overwrite`, `s3_object`.
 - Forms (NetBox's GenericObjectChoiceField): `forget_content_types`.
 
 Written and checked against the versions below (major.minor). After an upgrade of any of them, run
@@ -26,6 +27,7 @@ DJANGO_VERSION = '6.1'
 DRF_VERSION = '3.18'
 NETBOX_VERSION = '4.7'
 TAGGIT_VERSION = '6.1'
+STORAGES_VERSION = '1.14'
 
 
 #
@@ -193,6 +195,19 @@ def is_new_upload(fieldfile):
 def allows_overwrite(storage):
     """True for Django's file system storage made with allow_overwrite=True (it keeps the option privately)."""
     return bool(getattr(storage, '_allow_overwrite', False))
+
+
+def s3_object(file):
+    """The boto3 Object behind a file opened from django-storages' S3 backend, None for any other file.
+
+    S3File keeps it as `obj` (undocumented), loaded with the storage's download parameters when the file is opened:
+    its metadata, not its content, which S3File itself downloads whole on the first read.
+    """
+    try:
+        from storages.backends.s3 import S3File
+    except ImportError:  # boto3 is not installed: no file can come from S3
+        return None
+    return file.obj if isinstance(file, S3File) else None
 
 
 #

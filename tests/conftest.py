@@ -1,4 +1,3 @@
-import socket
 import time
 
 import pytest
@@ -46,40 +45,41 @@ def admin_client(client, superuser):
 
 
 @pytest.fixture(scope='session')
-def s3_endpoint():
-    """A local S3-compatible server (moto in server mode), one per test run."""
-    from moto.server import ThreadedMotoServer
+def s3():
+    """An S3-compatible server (moto's server mode) as a separate process, one per test run (dev/s3_server.py)."""
+    from dev.s3_server import s3_server
 
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address='127.0.0.1', port=port, verbose=False)
-    server.start()
-    yield f'http://127.0.0.1:{port}'
-    server.stop()
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture(scope='session')
+def s3_endpoint(s3):
+    return s3.endpoint
 
 
 @pytest.fixture
-def s3_storage(settings, s3_endpoint):
-    """The attachments' storage becomes a fresh bucket on the S3-compatible server (querystring_auth on, as the
-    README requires)."""
-    import boto3
+def s3_storage(settings, s3):
+    """The attachments' storage becomes a fresh bucket on the S3-compatible server, configured as the administrator
+    guide asks (presigned storage URLs, no overwriting)."""
+    from dev.s3_server import s3_storage
 
-    bucket = f'attachments-{time.monotonic_ns()}'
-    credentials = {'aws_access_key_id': 'testing', 'aws_secret_access_key': 'testing', 'region_name': 'us-east-1'}
-    boto3.client('s3', endpoint_url=s3_endpoint, **credentials).create_bucket(Bucket=bucket)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        'default': {
-            'BACKEND': 'storages.backends.s3.S3Storage',
-            'OPTIONS': {
-                'bucket_name': bucket,
-                'endpoint_url': s3_endpoint,
-                'access_key': 'testing',
-                'secret_key': 'testing',
-                'region_name': 'us-east-1',
-                'location': 'media',
-                'file_overwrite': False,
-            },
-        },
-    }
+    bucket = s3.create_bucket(f'attachments-{time.monotonic_ns()}')
+    settings.STORAGES = {**settings.STORAGES, 'default': s3_storage(bucket, s3.endpoint)}
+    return bucket
+
+
+@pytest.fixture(params=['local', 's3'])
+def storage(request, media_root):
+    """The attachments' storage, once the test's own MEDIA_ROOT and once a fresh bucket on the S3-compatible server:
+    a test that takes it runs on both, so a file rule is written once and holds wherever production keeps files.
+    `storage.kind` says which one a test got."""
+    from netbox_attachments.models import NetBoxAttachment
+
+    if request.param == 's3':
+        request.getfixturevalue('s3_storage')
+    storage = NetBoxAttachment._meta.get_field('file').storage
+    expected = {'local': 'FileSystemStorage', 's3': 'S3Storage'}[request.param]
+    assert storage.__class__.__name__ == expected  # __class__ looks through Django's lazy default_storage
+    storage.kind = request.param
+    return storage

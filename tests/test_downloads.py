@@ -19,6 +19,14 @@ pytestmark = pytest.mark.django_db
 CONTENT = bytes(range(256)) * 4  # 1024 bytes, every offset distinguishable
 
 
+@pytest.fixture(params=['local', 's3'])
+def storage(request):
+    """Runs a test on the local file system and on a bucket of the S3-compatible server (a separate process)."""
+    if request.param == 's3':
+        request.getfixturevalue('s3_storage')
+    return request.param
+
+
 def signed_url(client, attachment, **params):
     response = client.get(f'{API_ATTACHMENTS}{attachment.pk}/signed-link/', params)
     assert response.status_code == 200, response.content
@@ -30,7 +38,7 @@ def signed_url(client, attachment, **params):
 #
 
 
-def test_download_streams_the_file_with_safe_headers(admin_client):
+def test_download_streams_the_file_with_safe_headers(admin_client, storage):
     attachment = make_attachment(filename='rack plan.pdf', content=CONTENT)
     response = admin_client.get(download_url(attachment))
     assert response.status_code == 200 and response.streaming
@@ -104,12 +112,18 @@ def test_accept_headers_do_not_block_a_download(admin_client):
     assert response.status_code == 200 and body(response) == CONTENT
 
 
-def test_a_missing_file_is_a_clear_404(admin_client, media_root):
+def test_a_missing_file_is_a_clear_404(admin_client, storage):
     attachment = make_attachment()
-    (media_root / attachment.file.name).unlink()
+    attachment.file.storage.delete(attachment.file.name)
     response = admin_client.get(download_url(attachment), HTTP_ACCEPT='application/json')
     assert response.status_code == 404
     assert response.json() == {'detail': 'The file of this attachment is missing from the storage.'}
+
+
+def test_an_empty_file_downloads(admin_client, storage):
+    attachment = make_attachment(content=b'')
+    response = admin_client.get(download_url(attachment))
+    assert response.status_code == 200 and body(response) == b'' and response['Content-Length'] == '0'
 
 
 #
@@ -135,7 +149,7 @@ def test_revalidation_by_date_gets_304(admin_client):
     'header, start, end',
     [('bytes=0-9', 0, 9), ('bytes=1000-', 1000, 1023), ('bytes=-24', 1000, 1023), ('bytes=1020-5000', 1020, 1023)],
 )
-def test_a_single_byte_range_gets_206(admin_client, header, start, end):
+def test_a_single_byte_range_gets_206(admin_client, storage, header, start, end):
     attachment = make_attachment(content=CONTENT)
     response = admin_client.get(download_url(attachment), HTTP_RANGE=header)
     assert response.status_code == 206
@@ -145,20 +159,20 @@ def test_a_single_byte_range_gets_206(admin_client, header, start, end):
 
 
 @pytest.mark.parametrize('header', ['bytes=1024-', 'bytes=2000-3000', 'bytes=-0', 'bytes=9-3'])
-def test_an_unsatisfiable_range_gets_416(admin_client, header):
+def test_an_unsatisfiable_range_gets_416(admin_client, storage, header):
     attachment = make_attachment(content=CONTENT)
     response = admin_client.get(download_url(attachment), HTTP_RANGE=header)
     assert response.status_code == 416 and response['Content-Range'] == 'bytes */1024'
 
 
 @pytest.mark.parametrize('header', ['bytes=0-1,5-6', 'items=0-1', 'bytes=abc'])
-def test_other_ranges_get_the_whole_file(admin_client, header):
+def test_other_ranges_get_the_whole_file(admin_client, storage, header):
     attachment = make_attachment(content=CONTENT)
     response = admin_client.get(download_url(attachment), HTTP_RANGE=header)
     assert response.status_code == 200 and body(response) == CONTENT
 
 
-def test_a_range_for_an_outdated_copy_gets_the_whole_file(admin_client):
+def test_a_range_for_an_outdated_copy_gets_the_whole_file(admin_client, storage):
     attachment = make_attachment(content=CONTENT)
     etag = admin_client.get(download_url(attachment))['ETag']
     current = admin_client.get(download_url(attachment), HTTP_RANGE='bytes=0-1', HTTP_IF_RANGE=etag)
@@ -306,7 +320,7 @@ def test_image_attachments_have_signed_links(client, image_attachment):
     assert body(served)[:8] == b'\x89PNG\r\n\x1a\n'
 
 
-def test_head_gives_the_headers_without_the_body(admin_client):
+def test_head_gives_the_headers_without_the_body(admin_client, storage):
     attachment = make_attachment(content=CONTENT)
     response = admin_client.head(download_url(attachment))
     assert response.status_code == 200
@@ -325,7 +339,7 @@ def test_anonymous_readers_get_no_signed_links_even_where_login_is_not_required(
     assert 'signed-in users and API tokens' in response.json()['detail']
 
 
-def test_absurd_range_numbers_get_the_whole_file(admin_client):
+def test_absurd_range_numbers_get_the_whole_file(admin_client, storage):
     attachment = make_attachment(content=CONTENT)
     response = admin_client.get(download_url(attachment), HTTP_RANGE='bytes=' + '9' * 5000 + '-')
     assert response.status_code == 200 and body(response) == CONTENT
@@ -355,3 +369,62 @@ def test_an_absurd_content_length_on_a_read_is_ignored(admin_client):
     attachment = make_attachment(content=CONTENT)
     response = admin_client.get(download_url(attachment), CONTENT_LENGTH='9' * 5000)
     assert response.status_code == 200
+
+
+#
+# S3-compatible storage: only the bytes asked for are read from the bucket
+#
+
+LARGE = 8 * 1024 * 1024
+
+
+@pytest.fixture
+def relayed_s3_storage(settings, s3):
+    """A bucket reached through a relay that counts every byte the S3 server sends (dev/s3_server.py)."""
+    from dev.s3_server import CountingRelay, s3_storage
+
+    relay = CountingRelay(s3.endpoint)
+    bucket = s3.create_bucket(f'relayed-{time.monotonic_ns()}')
+    settings.STORAGES = {**settings.STORAGES, 'default': s3_storage(bucket, relay.endpoint)}
+    return relay
+
+
+@pytest.mark.parametrize(
+    'header, start, end',
+    [
+        ('bytes=-262144', LARGE - 262144, LARGE - 1),  # the end of a file: a resumed download, the last lines
+        ('bytes=0-65535', 0, 65535),  # what the text preview asks for
+        ('bytes=4194304-4456447', 4194304, 4456447),
+    ],
+)
+def test_a_range_of_an_s3_object_reads_only_that_range_from_the_bucket(
+    admin_client, relayed_s3_storage, header, start, end
+):
+    """django-storages' S3File downloads the whole object on its first read (issue 15: 1 GiB for 256 KiB)."""
+    content = bytes(range(256)) * (LARGE // 256)
+    attachment = make_attachment(filename='big.log', content=content)
+    before = relayed_s3_storage.sent
+    response = admin_client.get(download_url(attachment), HTTP_RANGE=header)
+    assert response.status_code == 206 and body(response) == content[start : end + 1]
+    assert response['Content-Range'] == f'bytes {start}-{end}/{LARGE}'
+    read = relayed_s3_storage.sent - before
+    assert end - start + 1 <= read < end - start + 1 + 16 * 1024  # the range, and a few headers
+
+
+def test_a_whole_s3_object_streams_in_chunks_read_once(admin_client, relayed_s3_storage):
+    content = bytes(range(256)) * (LARGE // 256)
+    attachment = make_attachment(filename='big.bin', content=content)
+    before = relayed_s3_storage.sent
+    response = admin_client.get(download_url(attachment))
+    chunks = list(response.streaming_content)
+    assert b''.join(chunks) == content and response['Content-Length'] == str(LARGE)
+    assert len(chunks) > 1  # streamed, not held whole in memory
+    assert LARGE <= relayed_s3_storage.sent - before < LARGE + 16 * 1024
+
+
+def test_head_of_an_s3_object_reads_no_bytes(admin_client, relayed_s3_storage):
+    attachment = make_attachment(filename='big.bin', content=b'x' * LARGE)
+    before = relayed_s3_storage.sent
+    response = admin_client.head(download_url(attachment), HTTP_RANGE='bytes=0-9')
+    assert response.status_code == 206 and response['Content-Length'] == '10'
+    assert relayed_s3_storage.sent - before < 16 * 1024

@@ -8,6 +8,7 @@ fail, then update the versions in internals.py (test_checked_versions says which
 import django
 import pytest
 import rest_framework
+import storages
 import taggit
 from circuits.api.serializers import CircuitSerializer
 from circuits.models import Circuit, CircuitType, Provider
@@ -52,6 +53,7 @@ from netbox_attachments.internals import (
     is_prefetched,
     is_stored,
     media_url_prefix,
+    s3_object,
     set_prefetched,
     use_fast_url_fields,
     without_prefetch,
@@ -83,6 +85,7 @@ def test_checked_versions():
         'Django REST framework': ('DRF_VERSION', '.'.join(rest_framework.VERSION.split('.')[:2])),
         'NetBox': ('NETBOX_VERSION', '.'.join(settings.RELEASE.version.split('.')[:2])),
         'django-taggit': ('TAGGIT_VERSION', '.'.join(map(str, taggit.VERSION[:2]))),
+        'django-storages': ('STORAGES_VERSION', '.'.join(storages.__version__.split('.')[:2])),
     }
     changed = [
         f'{library} is {version}, internals.py was checked against {getattr(internals, constant)} ({constant})'
@@ -424,6 +427,20 @@ def test_allows_overwrite_is_what_the_storage_does(tmp_path):
         first, second = storage.save('same.txt', ContentFile(b'1')), storage.save('same.txt', ContentFile(b'2'))
         assert (first == second) is allow
     assert allows_overwrite(FileSystemStorage(location=tmp_path)) is False
+
+
+def test_s3_object_is_the_s3_files_object_handle(s3_storage, tmp_path):
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save('netbox-attachments/pinned.txt', ContentFile(b'0123456789'))
+    with default_storage.open(name, 'rb') as file:
+        obj = s3_object(file)
+        assert obj is not None, "s3_object: django-storages' S3File no longer keeps its boto3 Object as `obj`"
+        assert obj.key == f'media/{name}' and obj.content_length == 10
+        assert obj.get(Range='bytes=2-4')['Body'].read() == b'234'
+    local_storage = FileSystemStorage(location=tmp_path)
+    with local_storage.open(local_storage.save('local.txt', ContentFile(b'1')), 'rb') as local:
+        assert s3_object(local) is None
 
 
 #
