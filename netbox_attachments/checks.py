@@ -112,6 +112,17 @@ def check_plugin_settings(app_configs=None, **kwargs):
             'E014',
         )
 
+    from django.core.files.storage import default_storage
+
+    if getattr(default_storage, 'gzip', False):
+        problems.append(
+            Warning(
+                "STORAGES['default'] compresses files (django-storages' gzip option): attachments of the types it "
+                'compresses (CSS, JavaScript, SVG by default) would download as compressed bytes. Turn gzip off.',
+                id='netbox_attachments.W006',
+            )
+        )
+
     inline_types = value['inline_content_types']
     if not isinstance(inline_types, list | tuple) or not all(isinstance(item, str) for item in inline_types):
         error('inline_content_types', 'must be a list of media types such as "application/pdf".', 'E009')

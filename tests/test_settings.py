@@ -149,3 +149,18 @@ def test_netbox_refuses_to_load_the_plugin_outside_the_releases_it_was_tested_on
     else:
         with pytest.raises(IncompatiblePluginError):
             NetBoxAttachmentsConfig.validate({}, netbox)
+
+
+def test_a_storage_that_compresses_files_is_reported(settings, s3):
+    """django-storages' S3 backend with gzip on stores CSS, JavaScript and SVG compressed: downloads would send the
+    compressed bytes under the file's own type."""
+    from dev.s3_server import s3_storage
+
+    compressing = s3_storage('gzip-on', s3.endpoint)
+    compressing['OPTIONS']['gzip'] = True
+    settings.STORAGES = {**settings.STORAGES, 'default': compressing}
+    problems = check_plugin_settings()
+    assert [problem.id for problem in problems] == ['netbox_attachments.W006']
+    assert "STORAGES['default']" in problems[0].msg and 'gzip' in problems[0].msg
+    settings.STORAGES = {**settings.STORAGES, 'default': s3_storage('gzip-off', s3.endpoint)}
+    assert check_plugin_settings() == []
