@@ -265,6 +265,7 @@ def main():
     with ExitStack() as stack:
         s3 = None
         if args.s3:
+            sys.path.insert(0, str(REPO))  # run as a script, only dev/ itself is on the path
             from dev.s3_server import s3_server
 
             s3_endpoint = stack.enter_context(s3_server())

@@ -1,4 +1,5 @@
-// The browser suite: Debian's Chromium against two real NetBox servers with the plugin, one per display setting.
+// The browser suite: Debian's Chromium against real NetBox servers with the plugin, one per display setting, and one
+// keeping its files in a bucket of an S3-compatible server.
 //   npm run test:e2e                                   # everything (make test runs it)
 //   npm run test:e2e -- e2e/tests/upload.spec.ts       # one spec; add --headed, --trace on, --debug as needed
 //   npx playwright show-report .e2e/report             # the HTML report of the last run
@@ -11,7 +12,7 @@ import { defineConfig } from '@playwright/test';
 import chromium from '../dev/chromium.json';
 import type { Options } from './fixtures';
 
-import { SERVERS, databaseOf, type ServerName } from './support/servers';
+import { SERVERS, databaseOf, mediaRootOf, type ServerName } from './support/servers';
 
 const REPO = path.resolve(__dirname, '..');
 const OUT = path.join(REPO, '.e2e');
@@ -95,18 +96,19 @@ export default defineConfig<Options>({
     },
   ]),
   webServer: (Object.keys(SERVERS) as ServerName[]).map((name) => ({
-    // A fresh copy of a migrated database with the demo data, and an empty media folder, on every run.
+    // A fresh copy of a migrated database with the demo data, and an empty media folder (and bucket), on every run.
     command: [
       PYTHON,
       'dev/live_server.py',
       databaseOf(name),
-      path.join(OUT, name, 'media'),
+      mediaRootOf(name),
       '--server=runserver',
       '--base=netbox_attachments_e2e_base',
       `--port=${port(name)}`,
       `--redis-dbs=${SERVERS[name].redisDbs}`,
       `--plugin-config=${JSON.stringify(SERVERS[name].pluginConfig)}`,
       '--fresh-media',
+      ...(SERVERS[name].storage === 's3' ? ['--s3'] : []),
       `--log=${path.join(OUT, name, 'server.log')}`,
     ]
       .map((arg) => `'${arg}'`)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type CDPSession, type Locator, type Page } from '@playwright/test';
 
 import type { FileSpec } from '../support/files';
 import { rowNamed } from './rows';
@@ -13,6 +13,7 @@ export class AttachmentsWidget {
   readonly uploads: Locator;
   readonly rows: Locator;
   readonly dialog: Locator;
+  private devtools?: CDPSession;
 
   constructor(readonly page: Page) {
     this.region = page.getByRole('region', { name: /^Attachments of / });
@@ -51,8 +52,35 @@ export class AttachmentsWidget {
     return this.row(name).getByTitle('Objects this attachment is linked to, across the whole system');
   }
 
+  /** The thumbnail of a row: an image the table loads from the download URL (an icon stands for other files). */
+  thumbnail(name: string): Locator {
+    return this.row(name).locator('img.netbox-attachments-thumb');
+  }
+
   uploadOf(filename: string): Locator {
     return this.uploads.getByRole('listitem').filter({ hasText: filename });
+  }
+
+  /** Slows the page's uploads down to `bytesPerSecond` (DevTools' network throttling), or lifts the limit (null). */
+  async throttleUploads(bytesPerSecond: number | null) {
+    this.devtools ??= await this.page.context().newCDPSession(this.page);
+    await this.devtools.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: bytesPerSecond ?? -1,
+    });
+  }
+
+  /** Expects the progress bar of a file's upload to move: a value strictly between 0 and 100 while its bytes go out. */
+  async expectUploadProgress(filename: string) {
+    const bar = this.uploads.getByRole('progressbar', { name: `Upload of ${filename}` });
+    await expect
+      .poll(async () => Number((await bar.getAttribute('aria-valuenow', { timeout: 1_000 }).catch(() => null)) ?? -1), {
+        intervals: [50],
+      })
+      .toBeGreaterThan(0);
+    expect(Number(await bar.getAttribute('aria-valuenow'))).toBeLessThan(100);
   }
 
   /** Drops files on the widget as a drag from the desktop would: dragenter, dragover, drop. */

@@ -13,35 +13,16 @@ test('two files dropped at once on a device tab upload with progress, are linked
   const device = await api.createDevice(unique('e2e-sw'));
   const files = [randomFile(`${unique('rack-photo')}.bin`, 400_000), randomFile(`${unique('config')}.bin`, 300_000)];
   const widget = await AttachmentsWidget.openTab(page, device.display_url);
-  // Slow uploads down (DevTools' network throttling) so that the progress of each file can be seen.
-  const devtools = await page.context().newCDPSession(page);
-  await devtools.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: 300_000,
-  });
+  // Slow uploads down so that the progress of each file can be seen.
+  await widget.throttleUploads(300_000);
 
   await widget.drop(files);
 
-  // Each file's bar moves: a value strictly between 0 and 100 is seen while its bytes go out.
-  for (const file of files) {
-    const bar = widget.uploads.getByRole('progressbar', { name: `Upload of ${file.name}` });
-    await expect
-      .poll(async () => Number((await bar.getAttribute('aria-valuenow', { timeout: 1_000 }).catch(() => null)) ?? -1), {
-        intervals: [50],
-      })
-      .toBeGreaterThan(0);
-    expect(Number(await bar.getAttribute('aria-valuenow'))).toBeLessThan(100);
-  }
+  // Each file's bar moves.
+  for (const file of files) await widget.expectUploadProgress(file.name);
   await snap('device-tab-uploading', widget.region);
   for (const file of files) await expect(widget.uploadOf(file.name)).toHaveAttribute('data-status', 'done');
-  await devtools.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: -1,
-  });
+  await widget.throttleUploads(null);
   for (const file of files) await expect(widget.row(file.name)).toBeVisible();
   await expect(widget.rows).toHaveCount(2);
   await snap('device-tab-uploaded', widget.region);
