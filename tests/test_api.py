@@ -125,19 +125,6 @@ def test_parents_the_reader_may_not_view_are_null(client, where):
     assert 'Hidden' not in str(item)
 
 
-def test_multipart_patch_replaces_the_file_and_removes_the_old_one(
-    admin_client, media_root, django_capture_on_commit_callbacks
-):
-    attachment = make_attachment(filename='v1.txt', content=b'one')
-    old = media_root / attachment.file.name
-    with django_capture_on_commit_callbacks(execute=True):
-        response = upload(admin_client, 'v2.txt', b'second', url=f'{API_ATTACHMENTS}{attachment.pk}/', method='patch')
-    assert response.status_code == 200, response.json()
-    attachment.refresh_from_db()
-    assert attachment.file.read() == b'second' and attachment.size == 6
-    assert not old.exists()
-
-
 def test_metadata_can_change_without_a_new_file(admin_client):
     attachment = make_attachment(filename='plan.png')
     response = admin_client.patch(

@@ -25,18 +25,6 @@ COMMAND = 'remove_orphaned_netbox_attachments'
 OLD = 3600  # seconds: well past the default --min-age
 
 
-@pytest.fixture(params=['local', 's3'])
-def storage(request, settings, media_root):
-    """The attachments' storage: the local MEDIA_ROOT, or a fresh bucket on the S3-compatible server."""
-    if request.param == 's3':
-        request.getfixturevalue('s3_storage')
-    storage = NetBoxAttachment._meta.get_field('file').storage
-    expected = {'local': 'FileSystemStorage', 's3': 'S3Storage'}[request.param]
-    assert storage.__class__.__name__ == expected  # __class__ looks through Django's lazy default_storage
-    storage.kind = request.param
-    return storage
-
-
 def age(storage, name, seconds):
     """Make a local file look `seconds` old; S3 keeps its own dates, so its tests use --min-age 0 instead."""
     if storage.kind == 'local':

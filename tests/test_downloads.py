@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 CONTENT = bytes(range(256)) * 4  # 1024 bytes, every offset distinguishable
 
 
-@pytest.fixture(params=['local', 's3'])
-def storage(request):
-    """Runs a test on the local file system and on a bucket of the S3-compatible server (a separate process)."""
-    if request.param == 's3':
-        request.getfixturevalue('s3_storage')
-    return request.param
-
-
 def signed_url(client, attachment, **params):
     response = client.get(f'{API_ATTACHMENTS}{attachment.pk}/signed-link/', params)
     assert response.status_code == 200, response.content

@@ -303,20 +303,6 @@ def test_edit_form_keeps_working_after_the_limit_is_lowered(admin_client, plugin
     assert attachment.name == 'Renamed'
 
 
-def test_edit_form_replaces_the_file(admin_client, media_root, django_capture_on_commit_callbacks):
-    attachment = make_attachment(name='Config', filename='old.txt', content=b'old')
-    old_path = media_root / attachment.file.name
-    with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            url('netboxattachment_edit', pk=attachment.pk),
-            {'name': 'Config', 'file': SimpleUploadedFile('new.txt', b'new content')},
-        )
-    assert response.status_code == 302
-    attachment.refresh_from_db()
-    assert (media_root / attachment.file.name).read_bytes() == b'new content'
-    assert not old_path.exists()
-
-
 def test_delete_page_says_how_many_links_go_with_it(admin_client):
     attachment = make_attachment()
     link(attachment, make_site())
