@@ -14,7 +14,7 @@ DEMO_ENV := NETBOX_ROOT=$(CURDIR)/.demo NETBOX_MEDIA_ROOT=$(CURDIR)/.demo/media 
 TEST_DB := test_netbox_attachments
 TEST_ENV := NETBOX_MEDIA_ROOT=$(CURDIR)/.test-media NETBOX_REDIS_TASKS_DB=2 NETBOX_REDIS_CACHE_DB=3
 
-.PHONY: demo test e2e manage bench bench-cleanup bench-offload bootstrap bootstrap-e2e lint format api-client release
+.PHONY: demo test e2e manage bench bench-cleanup bench-offload bench-s3 bootstrap bootstrap-e2e lint format api-client release
 
 ## demo: NetBox with the plugin and demo data on http://$(HOST):$(PORT)/ (PORT=8001 make demo to move it)
 demo: bootstrap
@@ -63,6 +63,11 @@ bench-cleanup: bootstrap
 ## (bench/offload_bench.py; BENCH_ARGS="--seconds 10" for a quick check)
 bench-offload: bootstrap
 	$(PY) bench/offload_bench.py $(BENCH_ARGS)
+
+## bench-s3: downloads from an S3-compatible server through NetBox: a range's bytes and first byte, throughput
+## against a direct GET, worker memory (bench/s3_bench.py; BENCH_ARGS="--size-mib 256" for a quick check)
+bench-s3: bootstrap
+	$(PY) bench/s3_bench.py $(BENCH_ARGS)
 
 ## release: the wheel, with the built front end in it, in dist/ (dev/release.sh)
 release: bootstrap

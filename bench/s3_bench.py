@@ -1,18 +1,20 @@
 """Downloads from S3-compatible storage through NetBox (issue 15): range reads, throughput, memory (prints figures).
 
-    make bench-s3    # or: .venv/bin/python bench/s3_bench.py [--size-mib 1024] [--range-kib 256] [--rounds 3]
+    make bench-s3    # or: .venv/bin/python bench/s3_bench.py [--size-mib 1024] [--range-kib 256] [--rounds 4]
 
 moto's S3 server runs as a separate process, behind a TCP relay that counts every byte it sends; NetBox (gunicorn,
-one sync worker) keeps its attachments in a bucket there, reached through the relay. One attachment of --size-mib
-random bytes is put in the bucket. Side by side in one run, alternating, median of --rounds:
+one sync worker per server) keeps its attachments in a bucket there, reached through the relay. One attachment of
+--size-mib random bytes is put in the bucket. Side by side in one run, alternating, median of --rounds, three ways
+to download it: streamed through NetBox (the default), through NetBox's redirect to a presigned URL
+(`file_offload='presigned'`, a second NetBox server on the same database and bucket; the client follows the
+redirect), and a GetObject sent straight to the S3 server.
 
-1. The last --range-kib of it through NetBox's API download (a resumed download, the end of a log), against the same
-   ranged GetObject sent straight to the S3 server: time to the first body byte, and the bytes the S3 server sent
-   for it. Targets: under 1 MB read from S3, first byte under 100 ms on loopback. moto copies the whole object in
-   memory to answer any range of it, so the direct figure is this S3 server's own floor; it is printed beside ours.
-2. The whole file through NetBox against one plain GetObject read to the end, same object, same relay. Target:
-   at least 0.8x.
-3. The gunicorn worker's peak resident memory growth during a whole download. Target: under 64 MB.
+1. The last --range-kib of it (a resumed download, the end of a log): time to the first body byte, and the bytes
+   the S3 server sent for it. Targets: under 1 MB read from S3, first byte under 100 ms on loopback. moto copies
+   the whole object in memory to answer any range of it, so the direct figure is this S3 server's own floor; the
+   part beyond it is printed too.
+2. The whole file, against the direct GetObject. Target: at least 0.8x.
+3. The streaming gunicorn worker's peak resident memory growth during a whole download. Target: under 64 MB.
 
 Database netbox_attachments_s3_bench, Redis databases 6 and 7, free ports. It exits 0 whatever it measures: it is
 a benchmark, not a test.
@@ -79,6 +81,14 @@ def timed_get(url, headers):
     try:
         conn.request('GET', f'{parts.path}?{parts.query}' if parts.query else parts.path, headers=headers)
         response = conn.getresponse()
+        if response.status == 302:  # file_offload='presigned': on to the bucket, without NetBox's credentials
+            response.read()
+            conn.close()
+            parts = urlsplit(response.getheader('Location'))
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+            rest = {name: value for name, value in headers.items() if name != 'Authorization'}
+            conn.request('GET', f'{parts.path}?{parts.query}', headers=rest)
+            response = conn.getresponse()
         if response.status not in (200, 206):
             raise RuntimeError(f'GET {url} answered {response.status}: {response.read(500)!r}')
         while count := response.readinto(buffer):
@@ -104,7 +114,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--size-mib', type=int, default=1024)
     parser.add_argument('--range-kib', type=int, default=256)
-    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--rounds', type=int, default=4)
     args = parser.parse_args()
     size, part = args.size_mib * CHUNK, args.range_kib * 1024
     span = f'bytes={size - part}-{size - 1}'
@@ -112,53 +122,88 @@ def main():
     with s3_server() as s3, tempfile.TemporaryDirectory(prefix='s3-bench-') as workdir:
         relay = CountingRelay(s3.endpoint)
         s3.create_bucket(BUCKET)
-        client = s3.client()
+        client = s3.client(relay.endpoint)  # every way reads through the relay: counted, and at the same cost
         print(f'Putting {args.size_mib} MiB in the bucket ...', file=sys.stderr)
         sha256 = put_object(client, args.size_mib)
         media_root = Path(workdir) / 'media'
-        with live_server(DB_NAME, media_root, s3=(relay.endpoint, BUCKET), redis_dbs=REDIS_DBS) as server:
-            pk = server.run_python(CREATE_RECORD, NAME, str(size), sha256, capture_output=True).stdout.split()[-1]
-            auth = {'Authorization': admin_authorization(server)}
-            through_netbox = f'{server.url}/api/plugins/netbox-attachments/netbox-attachments/{pk}/download/'
-            range_netbox, range_direct, whole_netbox, whole_direct = [], [], [], []
+        shared = {'s3': (relay.endpoint, BUCKET), 'redis_dbs': REDIS_DBS}
+        with (
+            live_server(DB_NAME, media_root, **shared) as streaming,
+            live_server(
+                DB_NAME,
+                Path(workdir) / 'media-presigned',
+                plugin_config={'file_offload': 'presigned'},
+                reuse_database=True,
+                **shared,
+            ) as presigning,
+        ):
+            pk = streaming.run_python(CREATE_RECORD, NAME, str(size), sha256, capture_output=True).stdout.split()[-1]
+            auth = {'Authorization': admin_authorization(streaming)}
+            path = f'/api/plugins/netbox-attachments/netbox-attachments/{pk}/download/'
+            ways = {
+                'streamed through NetBox': lambda: (f'{streaming.url}{path}', auth),
+                "presigned redirect (file_offload='presigned')": lambda: (f'{presigning.url}{path}', auth),
+                'GetObject straight to the S3 server': lambda: (direct_url(client), {}),
+            }
+            ranges = {way: [] for way in ways}
+            wholes = {way: [] for way in ways}
             peak = 0
             for round_number in range(args.rounds):
                 print(f'Round {round_number + 1} of {args.rounds} ...', file=sys.stderr)
-                range_netbox.append(counted(relay, lambda: timed_get(through_netbox, {**auth, 'Range': span})))
-                range_direct.append(counted(relay, lambda: timed_get(direct_url(client, Range=span), {})))
-                with PeakMemory(server.worker_pids()) as memory:
-                    whole_netbox.append(counted(relay, lambda: timed_get(through_netbox, auth)))
-                peak = max(peak, memory.growth)
-                whole_direct.append(counted(relay, lambda: timed_get(direct_url(client), {})))
+                # Each way in turn first: none always follows another's 1 GiB read.
+                order = list(ways)[round_number % 3 :] + list(ways)[: round_number % 3]
+                for way in order:
+                    url, headers = ways[way]()
+                    ranged = {**headers, 'Range': span}
+                    ranges[way].append(counted(relay, lambda url=url, ranged=ranged: timed_get(url, ranged)))
+                for way in order:
+                    url, headers = ways[way]()
+                    with PeakMemory(streaming.worker_pids()) as memory:
+                        wholes[way].append(counted(relay, lambda url=url, headers=headers: timed_get(url, headers)))
+                    if way.startswith('streamed'):
+                        peak = max(peak, memory.growth)
 
-    for label, rows in (('range via NetBox', range_netbox), ('whole via NetBox', whole_netbox)):
-        for _first, _seconds, received, _sent in rows:
-            expected = part if label.startswith('range') else size
-            if received != expected:
-                raise RuntimeError(f'{label} received {received} bytes, not {expected}')
+    for way in ways:
+        for rows, expected in ((ranges[way], part), (wholes[way], size)):
+            if any(received != expected for _first, _seconds, received, _sent in rows):
+                raise RuntimeError(f'{way} received {[row[2] for row in rows]} bytes, not {expected}')
 
     def median(rows, index):
         return statistics.median(row[index] for row in rows)
 
-    first_ours, first_floor = median(range_netbox, 0), median(range_direct, 0)
-    read_ours = median(range_netbox, 3)
-    speed_ours = size / median(whole_netbox, 1)
-    speed_direct = size / median(whole_direct, 1)
-    print(f'\nS3 downloads through NetBox, {args.size_mib} MiB object, moto on loopback, {time.strftime("%Y-%m-%d")}')
-    print_table(
-        [
-            (f'{args.range_kib} KiB range: read from S3', f'{read_ours / MB:.2f} MB', '< 1 MB',
-             read_ours < RANGE_READ_TARGET),
-            (f'{args.range_kib} KiB range: first byte via NetBox', f'{first_ours * 1000:.0f} ms', '< 100 ms',
-             first_ours < FIRST_BYTE_TARGET),
-            (f'{args.range_kib} KiB range: first byte, GetObject direct', f'{first_floor * 1000:.0f} ms', '', None),
-            ('whole file via NetBox', f'{speed_ours / MB:.0f} MB/s', '', None),
-            ('whole file, GetObject direct', f'{speed_direct / MB:.0f} MB/s', '', None),
-            ('whole file: NetBox / direct', f'{speed_ours / speed_direct:.2f}x', '>= 0.8x',
-             speed_ours / speed_direct >= THROUGHPUT_TARGET),
-            ('worker memory growth, whole file', f'{peak / MB:.1f} MB', '< 64 MB', peak < MEMORY_TARGET),
+    streamed, presigned, direct = ways
+    floor = median(ranges[direct], 0)
+    speed = {way: size / median(wholes[way], 1) for way in ways}
+    print(f'\nS3 downloads, {args.size_mib} MiB object, moto on loopback, {time.strftime("%Y-%m-%d")}')
+    rows = []
+    for way in (streamed, presigned):
+        first, read = median(ranges[way], 0), median(ranges[way], 3)
+        ratio = speed[way] / speed[direct]
+        rows += [
+            (f'{way}:', '', '', None),
+            (f'  {args.range_kib} KiB range, read from S3', f'{read / MB:.2f} MB', '< 1 MB', read < RANGE_READ_TARGET),
+            (
+                f'  {args.range_kib} KiB range, first byte',
+                f'{first * 1000:.0f} ms',
+                '< 100 ms',
+                first < FIRST_BYTE_TARGET,
+            ),
+            (
+                f"  {args.range_kib} KiB range, first byte beyond the S3 server's own",
+                f'{(first - floor) * 1000:.0f} ms',
+                '',
+                None,
+            ),
+            ('  whole file', f'{speed[way] / MB:.0f} MB/s', '', None),
+            ('  whole file against a direct GetObject', f'{ratio:.2f}x', '>= 0.8x', ratio >= THROUGHPUT_TARGET),
         ]
-    )  # fmt: skip
+    rows += [
+        ('  worker memory growth, whole file (streamed)', f'{peak / MB:.1f} MB', '< 64 MB', peak < MEMORY_TARGET),
+        (f'{direct}:', '', '', None),
+        (f"  {args.range_kib} KiB range, first byte (this S3 server's floor)", f'{floor * 1000:.0f} ms', '', None),
+        ('  whole file', f'{speed[direct] / MB:.0f} MB/s', '', None),
+    ]
+    print_table(rows)  # fmt: skip
 
 
 if __name__ == '__main__':

@@ -90,12 +90,13 @@ class S3Server:
     endpoint: str  # e.g. http://127.0.0.1:40123
     pid: int
 
-    def client(self):
+    def client(self, endpoint=None):
+        """A boto3 S3 client of this server, or of `endpoint` in front of it (a CountingRelay's)."""
         import boto3
 
         return boto3.client(
             's3',
-            endpoint_url=self.endpoint,
+            endpoint_url=endpoint or self.endpoint,
             aws_access_key_id=CREDENTIALS['access_key'],
             aws_secret_access_key=CREDENTIALS['secret_key'],
             region_name=CREDENTIALS['region_name'],

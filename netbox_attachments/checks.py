@@ -15,7 +15,7 @@ from django.db.migrations.loader import MigrationLoader
 from .scope import DISPLAY_MODES, PLUGIN, SCOPES
 from .signed_links import MAX_LIFETIME
 
-OFFLOAD_MODES = (None, 'nginx', 'apache')
+OFFLOAD_MODES = (None, 'nginx', 'apache', 'presigned')
 OFFLOAD_LOCATION = re.compile(r'^/(?:[A-Za-z0-9._/-]*/)?$')
 
 # Shown inline, these could run script in the browser (the sandbox CSP limits that, but a download is safer).
@@ -112,7 +112,24 @@ def check_plugin_settings(app_configs=None, **kwargs):
             'E014',
         )
 
-    from django.core.files.storage import default_storage
+    from django.core.files.storage import FileSystemStorage, default_storage
+
+    from .downloads import presigns_privately
+
+    if (offload in ('nginx', 'apache') and not isinstance(default_storage, FileSystemStorage)) or (
+        offload == 'presigned' and not presigns_privately(default_storage)
+    ):
+        wanted = (
+            'the local file system'
+            if offload in ('nginx', 'apache')
+            else ("django-storages' S3 backend with querystring_auth on and no custom_domain")
+        )
+        warning(
+            'file_offload',
+            f"{offload!r} applies to {wanted}, not to STORAGES['default'] ({type(default_storage).__name__}): "
+            'files are streamed through NetBox.',
+            'W008',
+        )
 
     if getattr(default_storage, 'gzip', False):
         problems.append(

@@ -5,14 +5,16 @@ byte ranges (206/416), and sets headers that keep a browser from running what it
 it reads only the bytes it sends (see `ObjectRange`).
 
 With the `file_offload` setting, the bytes of a file on the local file system are handed to the web server after
-the permission check (nginx `X-Accel-Redirect`, Apache mod_xsendfile `X-Sendfile`): see `offload_header`.
+the permission check (nginx `X-Accel-Redirect`, Apache mod_xsendfile `X-Sendfile`): see `offload_header`; or, on
+S3-compatible storage, a download is redirected to a short-lived presigned URL of the bucket: see
+`presigned_redirect`.
 """
 
 import re
 from urllib.parse import quote
 
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
@@ -26,6 +28,7 @@ SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'sel
 # restrictions without the sandbox directive (the viewer runs no script of the file's own).
 PDF_CSP = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
 # At most 18 digits: larger numbers are no real range (and would be slow to parse), so the whole file is sent.
+MISSING = 'The file of this attachment is missing from the storage.'
 RANGE_PATTERN = re.compile(r'^bytes=(\d{0,18})-(\d{0,18})$')
 
 
@@ -182,12 +185,16 @@ def file_response(request, field_file, *, filename, content_type, etag=None, las
         del response['Accept-Ranges']  # the web server adds its own (nginx would send it twice)
         return response
 
+    redirect = presigned_redirect(request, field_file, filename, content_type, inline, etag, last_modified_ts)
+    if redirect is not None:
+        return redirect
+
     try:
         # On S3 this loads the object's metadata (size included) and nothing of its content.
         file = field_file.storage.open(field_file.name, 'rb')
         size = file.size
     except (OSError, ValueError):
-        raise Http404('The file of this attachment is missing from the storage.') from None
+        raise Http404(MISSING) from None
 
     byte_range = None
     if _range_applies(request, etag, last_modified_ts):
@@ -238,7 +245,7 @@ def offload_header(request, field_file, etag, last_modified_ts):
     server cannot be told to ignore the Range header, and the current file must be sent whole.
     """
     mode = setting('file_offload')
-    if not mode or not isinstance(field_file.storage, FileSystemStorage):
+    if mode not in OFFLOAD_HEADERS or not isinstance(field_file.storage, FileSystemStorage):
         return None
     if 'Range' in request.headers and not _range_applies(request, etag, last_modified_ts):
         return None
@@ -249,6 +256,56 @@ def offload_header(request, field_file, etag, last_modified_ts):
         return OFFLOAD_HEADERS[mode], setting('file_offload_location') + name
     root = quote(str(field_file.storage.location).rstrip('/'), safe='/')
     return OFFLOAD_HEADERS[mode], f'{root}/{name}'
+
+
+def presigned_redirect(request, field_file, filename, content_type, inline, etag, last_modified_ts):
+    """A redirect to a short-lived presigned GetObject URL of the file, or None to stream it from here.
+
+    With `file_offload='presigned'` on django-storages' S3 backend, after the permission check (and a 304 for a
+    current copy): the client fetches the bytes from the bucket, which answers Range itself, and no NetBox worker
+    is held for the transfer. The URL carries our Content-Disposition, Content-Type and Cache-Control (S3's
+    response-* parameters) and expires after `signed_link_lifetime` seconds; until then it works for whoever holds
+    it, like a signed link, except that it does not ask again whether its user may still view the file.
+
+    Streamed instead, so NetBox's own headers and answers apply: inline display (the bucket would not send the
+    sandboxing CSP and nosniff), fetch() from a page (`Sec-Fetch-Mode` other than navigate: a cross-origin redirect
+    would need CORS on the bucket), HEAD (a presigned GET URL refuses it), a Range with a stale If-Range (the bucket
+    would send the range), and storages that cannot presign privately (querystring_auth off, or a custom domain,
+    whose URLs are not signed by S3).
+    """
+    storage = field_file.storage
+    if (
+        setting('file_offload') != 'presigned'
+        or not presigns_privately(storage)
+        or request.method != 'GET'
+        or inline
+        or request.headers.get('Sec-Fetch-Mode', 'navigate') != 'navigate'
+        or ('Range' in request.headers and not _range_applies(request, etag, last_modified_ts))
+    ):
+        return None
+    if not storage.exists(field_file.name):  # NetBox's clear 404, not the bucket's
+        raise Http404(MISSING)
+    parameters = {
+        'ResponseContentDisposition': content_disposition_header(True, filename),
+        'ResponseContentType': content_type,
+        'ResponseCacheControl': 'private, no-cache',
+    }
+    url = storage.url(field_file.name, parameters=parameters, expire=setting('signed_link_lifetime'))
+    response = HttpResponseRedirect(url)
+    # The URL is a credential until it expires: no cache may keep it, and the page it leads to gets no referrer.
+    response['Cache-Control'] = 'private, no-store'
+    response['Referrer-Policy'] = 'no-referrer'
+    return response
+
+
+def presigns_privately(storage):
+    """True for django-storages' S3 backend when its URLs are presigned by S3 (querystring_auth on, no custom
+    domain): the only URLs of a private bucket that a redirect may hand out."""
+    try:
+        from storages.backends.s3 import S3Storage
+    except ImportError:  # boto3 is not installed: no storage is S3
+        return False
+    return isinstance(storage, S3Storage) and storage.querystring_auth and not storage.custom_domain
 
 
 def _range_applies(request, etag, last_modified_ts):

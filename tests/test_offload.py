@@ -2,6 +2,7 @@
 front of a real gunicorn serving it."""
 
 import os
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -153,7 +154,10 @@ def test_other_storages_keep_streaming(admin_client, plugin_settings, s3_storage
 @pytest.mark.parametrize(
     'config, fragment',
     [
-        ({'file_offload': 'lighttpd'}, "['file_offload']: 'lighttpd' is not one of None, 'nginx', 'apache'"),
+        (
+            {'file_offload': 'lighttpd'},
+            "['file_offload']: 'lighttpd' is not one of None, 'nginx', 'apache', 'presigned'",
+        ),
         ({'file_offload': True}, "['file_offload']: True is not one of"),
         ({'file_offload_location': 'internal/'}, "['file_offload_location']: 'internal/' must be a URL path"),
         ({'file_offload_location': '/internal'}, 'must be a URL path that starts and ends with "/"'),
@@ -174,12 +178,135 @@ def test_valid_offload_settings_pass(plugin_settings, mode):
         assert check_plugin_settings() == []
 
 
+def test_presigned_passes_on_s3(plugin_settings, s3_storage):
+    with plugin_settings(file_offload='presigned'):
+        assert check_plugin_settings() == []
+
+
+@pytest.mark.parametrize('mode, on_s3', [('nginx', True), ('apache', True), ('presigned', False)])
+def test_an_offload_the_storage_cannot_use_is_a_warning(request, plugin_settings, mode, on_s3):
+    if on_s3:
+        request.getfixturevalue('s3_storage')
+    with plugin_settings(file_offload=mode):
+        problems = check_plugin_settings()
+    assert [problem.id for problem in problems] == ['netbox_attachments.W008']
+    assert 'files are streamed through NetBox' in problems[0].msg
+
+
+def test_presigned_needs_urls_the_bucket_signs(plugin_settings, settings, s3_storage):
+    settings.STORAGES['default']['OPTIONS']['querystring_auth'] = False  # unsigned URLs: a private bucket refuses them
+    settings.STORAGES = dict(settings.STORAGES)
+    with plugin_settings(file_offload='presigned'):
+        assert [problem.id for problem in check_plugin_settings()] == ['netbox_attachments.W008']
+
+
 def test_token_users_get_the_offload_too(client, plugin_settings):
     attachment = make_attachment(filename='plan.pdf', content=CONTENT)
     token = Token.objects.create(user=make_user(None, *VIEW_ALL), version=1)
     with plugin_settings(file_offload='nginx'):
         response = client.get(download_url(attachment), HTTP_AUTHORIZATION=f'Token {token.token}')
     assert response.status_code == 200 and response['X-Accel-Redirect'].endswith('/plan.pdf')
+
+
+#
+# Presigned redirects to the bucket (S3-compatible storage)
+#
+
+
+def presigned(response):
+    """The query of the redirect's presigned URL, as a dict."""
+    assert response.status_code == 302, response
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(response['Location']).query))
+
+
+def test_a_download_redirects_to_a_presigned_url_carrying_our_headers(admin_client, plugin_settings, s3_storage, s3):
+    attachment = make_attachment(filename='Plan Ü.pdf', content=CONTENT)
+    with plugin_settings(file_offload='presigned', signed_link_lifetime=120):
+        response = admin_client.get(download_url(attachment))
+    assert response['Location'].startswith(f'{s3.endpoint}/{s3_storage}/media/netbox-attachments/')
+    query = presigned(response)
+    # Signature version 2 gives the expiry time, version 4 the lifetime; within signed_link_lifetime either way.
+    lifetime = int(query['Expires']) - time.time() if 'Expires' in query else int(query['X-Amz-Expires'])
+    assert 100 < lifetime <= 120
+    assert response['Cache-Control'] == 'private, no-store'  # the URL is a credential: no cache may keep it
+    assert response['Referrer-Policy'] == 'no-referrer'
+    # The bucket answers with the bytes and the headers NetBox would have sent.
+    served = requests.get(response['Location'], timeout=30)
+    assert served.status_code == 200 and served.content == CONTENT
+    assert served.headers['Content-Disposition'] == "attachment; filename*=utf-8''Plan%20%C3%9C.pdf"
+    assert served.headers['Content-Type'] == 'application/pdf'
+    assert served.headers['Cache-Control'] == 'private, no-cache'
+    ranged = requests.get(response['Location'], headers={'Range': 'bytes=10-19'}, timeout=30)
+    assert ranged.status_code == 206 and ranged.content == CONTENT[10:20]
+
+
+@pytest.mark.parametrize(
+    'request_headers',
+    [
+        {'QUERY_STRING': 'inline=1'},  # shown in the browser: NetBox's sandboxing headers must come with it
+        {'HTTP_SEC_FETCH_MODE': 'cors'},  # the widget's fetch(): a cross-origin redirect would need bucket CORS
+        {'REQUEST_METHOD': 'HEAD'},  # a presigned GET URL does not answer HEAD
+        {'HTTP_RANGE': 'bytes=0-1', 'HTTP_IF_RANGE': '"outdated"'},  # the bucket would send the stale range
+    ],
+)
+def test_what_the_bucket_cannot_answer_as_netbox_would_is_streamed(
+    admin_client, plugin_settings, s3_storage, request_headers
+):
+    attachment = make_attachment(filename='plan.pdf', content=CONTENT)
+    with plugin_settings(file_offload='presigned'):
+        response = admin_client.generic(
+            request_headers.pop('REQUEST_METHOD', 'GET'), download_url(attachment), **request_headers
+        )
+    assert response.status_code == 200 and 'Location' not in response
+    assert "default-src 'none'" in response['Content-Security-Policy']
+
+
+def test_navigations_and_scripts_are_redirected(admin_client, plugin_settings, s3_storage):
+    attachment = make_attachment(filename='plan.pdf', content=CONTENT)
+    with plugin_settings(file_offload='presigned'):
+        for headers in ({}, {'HTTP_SEC_FETCH_MODE': 'navigate'}, {'HTTP_RANGE': 'bytes=0-9'}):
+            assert admin_client.get(download_url(attachment), **headers).status_code == 302
+
+
+def test_presigned_redirects_happen_after_the_permission_check(client, plugin_settings, s3_storage):
+    attachment = make_attachment(filename='plan.pdf', content=CONTENT)
+    login(client)  # no permission at all
+    with plugin_settings(file_offload='presigned'):
+        for url in (download_url(attachment), f'/media/{attachment.file.name}'):
+            response = client.get(url)
+            assert response.status_code in (403, 404) and 'Location' not in response
+            assert b'X-Amz' not in response.content and b'Signature' not in response.content
+
+
+def test_a_missing_object_is_a_clear_404_not_a_redirect(admin_client, plugin_settings, s3_storage):
+    attachment = make_attachment(filename='plan.pdf', content=CONTENT)
+    attachment.file.storage.delete(attachment.file.name)
+    with plugin_settings(file_offload='presigned'):
+        response = admin_client.get(download_url(attachment), HTTP_ACCEPT='application/json')
+    assert response.status_code == 404 and 'Location' not in response
+    assert response.json() == {'detail': 'The file of this attachment is missing from the storage.'}
+
+
+def test_a_current_copy_still_gets_304_from_netbox(admin_client, plugin_settings, s3_storage):
+    attachment = make_attachment(filename='plan.pdf', content=CONTENT)
+    with plugin_settings(file_offload='presigned'):
+        response = admin_client.get(download_url(attachment), HTTP_IF_NONE_MATCH=f'"{attachment.sha256}"')
+    assert response.status_code == 304
+
+
+def test_signed_links_and_media_urls_redirect_too(admin_client, client, plugin_settings, s3_storage):
+    attachment = make_attachment(filename='plan.pdf', content=CONTENT)
+    with plugin_settings(file_offload='presigned'):
+        signed = admin_client.get(f'{download_url(attachment).removesuffix("download/")}signed-link/').json()['url']
+        assert client.get(signed.removeprefix('http://testserver')).status_code == 302
+        assert admin_client.get(f'/media/{attachment.file.name}').status_code == 302
+
+
+def test_local_files_are_streamed_with_presigned_on(admin_client, plugin_settings):
+    attachment = make_attachment(filename='plan.pdf', content=CONTENT)
+    with plugin_settings(file_offload='presigned'):
+        response = admin_client.get(download_url(attachment))
+    assert response.status_code == 200 and body(response) == CONTENT
 
 
 #

@@ -81,6 +81,10 @@ FILE_PARAMETERS += NOT_FOR_FILES
 FILE_RESPONSES = {
     (200, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The file'),
     (206, '*/*'): OpenApiResponse(OpenApiTypes.BINARY, description='The requested byte range'),
+    302: OpenApiResponse(
+        description="With file_offload 'presigned' on S3-compatible storage: a short-lived presigned URL of the bucket "
+        'that sends the file (Location)'
+    ),
     304: OpenApiResponse(description='Not modified (If-None-Match / If-Modified-Since)'),
     412: OpenApiResponse(description='Precondition failed (If-Match / If-Unmodified-Since)'),
     416: OpenApiResponse(description='The range is not satisfiable'),

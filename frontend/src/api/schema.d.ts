@@ -619,6 +619,13 @@ export interface operations {
                     "*/*": string;
                 };
             };
+            /** @description With file_offload 'presigned' on S3-compatible storage: a short-lived presigned URL of the bucket that sends the file (Location) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not modified (If-None-Match / If-Modified-Since) */
             304: {
                 headers: {
@@ -1536,6 +1543,13 @@ export interface operations {
                     "*/*": string;
                 };
             };
+            /** @description With file_offload 'presigned' on S3-compatible storage: a short-lived presigned URL of the bucket that sends the file (Location) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not modified (If-None-Match / If-Modified-Since) */
             304: {
                 headers: {
@@ -1653,6 +1667,13 @@ export interface operations {
                 content: {
                     "*/*": string;
                 };
+            };
+            /** @description With file_offload 'presigned' on S3-compatible storage: a short-lived presigned URL of the bucket that sends the file (Location) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not modified (If-None-Match / If-Modified-Since) */
             304: {
