@@ -12,14 +12,12 @@ from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 
+from .downloads import SCRIPTABLE_TYPES, presigns_privately
 from .scope import DISPLAY_MODES, PLUGIN, SCOPES
 from .signed_links import MAX_LIFETIME
 
 OFFLOAD_MODES = (None, 'nginx', 'apache', 'presigned')
 OFFLOAD_LOCATION = re.compile(r'^/(?:[A-Za-z0-9._/-]*/)?$')
-
-# Shown inline, these could run script in the browser (the sandbox CSP limits that, but a download is safer).
-SCRIPTABLE_TYPES = {'image/svg+xml', 'text/html', 'application/xhtml+xml', 'text/xml', 'application/xml'}
 
 
 def _model_exists(label):
@@ -113,8 +111,6 @@ def check_plugin_settings(app_configs=None, **kwargs):
         )
 
     from django.core.files.storage import FileSystemStorage, default_storage
-
-    from .downloads import presigns_privately
 
     if (offload in ('nginx', 'apache') and not isinstance(default_storage, FileSystemStorage)) or (
         offload == 'presigned' and not presigns_privately(default_storage)

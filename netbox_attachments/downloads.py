@@ -10,9 +10,12 @@ S3-compatible storage, a download is redirected to a short-lived presigned URL o
 `presigned_redirect`.
 """
 
+import logging
 import re
+from contextlib import contextmanager
 from urllib.parse import quote
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import get_conditional_response
@@ -22,6 +25,8 @@ from .internals import s3_object
 from .scope import setting
 from .storage import CHUNK_SIZE, guess_content_type
 
+logger = logging.getLogger('netbox_attachments.downloads')
+
 # Rendered content may not run scripts, load anything or submit forms; a PDF or image still displays.
 SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"
 # Chrome's and Firefox's PDF viewers refuse to start inside a sandboxed document, so inline PDFs get the same
@@ -29,6 +34,12 @@ SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'sel
 PDF_CSP = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
 # At most 18 digits: larger numbers are no real range (and would be slow to parse), so the whole file is sent.
 MISSING = 'The file of this attachment is missing from the storage.'
+UNAVAILABLE = 'The file storage could not be read; try again later.'
+# A redirect is followed at once; a short life limits how long a copied bucket URL works (signed_link_lifetime, if
+# shorter, applies instead).
+PRESIGNED_LIFETIME = 60
+# Types that can run script where a browser renders them.
+SCRIPTABLE_TYPES = frozenset({'image/svg+xml', 'text/html', 'application/xhtml+xml', 'text/xml', 'application/xml'})
 RANGE_PATTERN = re.compile(r'^bytes=(\d{0,18})-(\d{0,18})$')
 
 
@@ -62,45 +73,87 @@ class BoundedFile:
 
 
 class ObjectRange:
-    """Bytes `start` to `start + length` of an S3 object, fetched by one ranged GetObject on the first read.
+    """Bytes `start` to `start + length` of an S3 object, fetched by one ranged GetObject, read in pieces.
 
     django-storages' S3File downloads the whole object into memory the first time it is read, so a Range request
     for the last 256 KiB of a 1 GiB file, or the first lines a text preview asks for, fetched 1 GiB from the bucket
     before the first byte went out (issue 15). The object handle fetches exactly the bytes sent, streamed with
     constant memory, with the parameters S3File's own download would use (SSE-C keys, a version, the bucket owner).
+
+    The request is made here, before the response starts, so that its errors get a status. It asks for the version
+    the file's metadata came from (If-Match: a name freed and reused in between must not send another file's
+    bytes) and checks that the server answered with exactly that range (one that ignores Range sends the whole
+    object, which would go out under the range's headers).
     """
 
-    def __init__(self, file, field_file, start, length):
+    def __init__(self, file, storage, start, length, size):
         from s3transfer.constants import ALLOWED_DOWNLOAD_ARGS  # installed with boto3, which S3 storage needs
 
         self._file = file
-        self._params = {
+        self._remaining = length
+        self._body = None
+        if length <= 0:
+            return
+        obj = s3_object(file)
+        params = {
             key: value
-            for key, value in field_file.storage.get_object_parameters(field_file.name).items()
+            for key, value in storage.get_object_parameters(file.name).items()
             if key in ALLOWED_DOWNLOAD_ARGS
         }
-        self._span = f'bytes={start}-{start + length - 1}'
-        self._length = length
-        self._body = None
+        end = start + length - 1
+        answer = obj.get(Range=f'bytes={start}-{end}', IfMatch=obj.e_tag, **params)
+        self._body = answer['Body']
+        if answer.get('ContentRange') != f'bytes {start}-{end}/{size}':
+            self.close()
+            raise StorageError(f'the S3 server answered bytes={start}-{end} with {answer.get("ContentRange")!r}')
 
     def read(self, size=-1):
-        if self._length <= 0:
+        if self._remaining <= 0:
             return b''
-        if self._body is None:
-            self._body = s3_object(self._file).get(Range=self._span, **self._params)['Body']
-        return self._body.read(None if size is None or size < 0 else size)
+        size = self._remaining if size is None or size < 0 else min(size, self._remaining)
+        data = self._body.read(size)
+        self._remaining -= len(data)
+        return data
 
     def close(self):
-        if self._body is not None:
-            self._body.close()
-        self._file.close()
+        try:
+            if self._body is not None:
+                self._body.close()
+        finally:
+            self._file.close()
 
 
-def open_part(file, field_file, start, length, whole):
-    """A file object that reads `length` bytes of an open stored file from `start`."""
+def open_part(file, storage, start, length, size):
+    """A file object that reads `length` bytes of an open stored file of `size` bytes from `start`."""
     if s3_object(file) is not None:
-        return ObjectRange(file, field_file, start, length)
-    return BoundedFile(file, start, length, whole)
+        return ObjectRange(file, storage, start, length, size)
+    return BoundedFile(file, start, length, whole=length == size)
+
+
+class StorageError(Exception):
+    """The storage failed in a way that is not a missing file (unreachable, refused, a wrong answer)."""
+
+
+@contextmanager
+def reading_storage():
+    """Storage failures as answers that name nothing of the storage (botocore's messages give the endpoint, the
+    bucket and the key): a file that is not there, or a name the storage refuses, is NetBox's 404; anything else is
+    logged and becomes a StorageError, which file_response answers with 503."""
+    try:
+        yield
+    except Http404:
+        raise
+    except (OSError, ValueError, SuspiciousOperation):
+        raise Http404(MISSING) from None
+    except StorageError:
+        logger.exception('Reading an attachment file from the storage failed')
+        raise
+    except Exception as error:
+        status = getattr(error, 'response', {}).get('ResponseMetadata', {}).get('HTTPStatusCode')
+        if status in (404, 412):  # S3: gone, or replaced since its metadata was read (If-Match)
+            raise Http404(MISSING) from None
+        logger.exception('Reading an attachment file from the storage failed')
+        raise StorageError(type(error).__name__) from error
 
 
 class StoredFileResponse(FileResponse):
@@ -164,8 +217,15 @@ def wants_inline(request):
 def file_response(request, field_file, *, filename, content_type, etag=None, last_modified=None):
     """The response for a GET or HEAD of a stored file, inline when asked for with ?inline=1 and the type allows it.
 
-    404 when the storage can't open the file.
+    404 when the storage can't open the file, 503 when the storage fails otherwise.
     """
+    try:
+        return _file_response(request, field_file, filename, content_type, etag, last_modified)
+    except StorageError:
+        return HttpResponse(UNAVAILABLE, status=503, content_type='text/plain; charset=utf-8')
+
+
+def _file_response(request, field_file, filename, content_type, etag, last_modified):
     content_type = content_type or 'application/octet-stream'
     inline = wants_inline(request) and may_render_inline(content_type)
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
@@ -189,12 +249,10 @@ def file_response(request, field_file, *, filename, content_type, etag=None, las
     if redirect is not None:
         return redirect
 
-    try:
+    with reading_storage():
         # On S3 this loads the object's metadata (size included) and nothing of its content.
         file = field_file.storage.open(field_file.name, 'rb')
         size = file.size
-    except (OSError, ValueError):
-        raise Http404(MISSING) from None
 
     byte_range = None
     if _range_applies(request, etag, last_modified_ts):
@@ -215,7 +273,8 @@ def file_response(request, field_file, *, filename, content_type, etag=None, las
         response = HttpResponse(status=status, content_type=content_type)
         response['Content-Disposition'] = content_disposition_header(not inline, filename)
     else:
-        body = open_part(file, field_file, start, length, whole=status == 200)
+        with reading_storage():
+            body = open_part(file, field_file.storage, start, length, size)
         response = StoredFileResponse(
             body, status=status, as_attachment=not inline, filename=filename, content_type=content_type
         )
@@ -264,14 +323,15 @@ def presigned_redirect(request, field_file, filename, content_type, inline, etag
     With `file_offload='presigned'` on django-storages' S3 backend, after the permission check (and a 304 for a
     current copy): the client fetches the bytes from the bucket, which answers Range itself, and no NetBox worker
     is held for the transfer. The URL carries our Content-Disposition, Content-Type and Cache-Control (S3's
-    response-* parameters) and expires after `signed_link_lifetime` seconds; until then it works for whoever holds
-    it, like a signed link, except that it does not ask again whether its user may still view the file.
+    response-* parameters) and expires after PRESIGNED_LIFETIME seconds (or signed_link_lifetime, if shorter);
+    until then it works for whoever holds it, like a signed link, except that it does not ask again whether its
+    user may still view the file.
 
     Streamed instead, so NetBox's own headers and answers apply: inline display (the bucket would not send the
     sandboxing CSP and nosniff), fetch() from a page (`Sec-Fetch-Mode` other than navigate: a cross-origin redirect
     would need CORS on the bucket), HEAD (a presigned GET URL refuses it), a Range with a stale If-Range (the bucket
     would send the range), and storages that cannot presign privately (querystring_auth off, or a custom domain,
-    whose URLs are not signed by S3).
+    whose URLs are not signed by S3, or SSE-C keys, which a browser cannot send).
     """
     storage = field_file.storage
     if (
@@ -283,14 +343,17 @@ def presigned_redirect(request, field_file, filename, content_type, inline, etag
         or ('Range' in request.headers and not _range_applies(request, etag, last_modified_ts))
     ):
         return None
-    if not storage.exists(field_file.name):  # NetBox's clear 404, not the bucket's
-        raise Http404(MISSING)
-    parameters = {
-        'ResponseContentDisposition': content_disposition_header(True, filename),
-        'ResponseContentType': content_type,
-        'ResponseCacheControl': 'private, no-cache',
-    }
-    url = storage.url(field_file.name, parameters=parameters, expire=setting('signed_link_lifetime'))
+    with reading_storage():
+        if not storage.exists(field_file.name):  # NetBox's clear 404, not the bucket's
+            raise Http404(MISSING)
+        parameters = {
+            'ResponseContentDisposition': content_disposition_header(True, filename),
+            # Should an S3-compatible server ignore the disposition, a type that can run script is not rendered.
+            'ResponseContentType': 'application/octet-stream' if content_type in SCRIPTABLE_TYPES else content_type,
+            'ResponseCacheControl': 'private, no-cache',
+        }
+        expire = min(setting('signed_link_lifetime'), PRESIGNED_LIFETIME)
+        url = storage.url(field_file.name, parameters=parameters, expire=expire)
     response = HttpResponseRedirect(url)
     # The URL is a credential until it expires: no cache may keep it, and the page it leads to gets no referrer.
     response['Cache-Control'] = 'private, no-store'
@@ -300,12 +363,15 @@ def presigned_redirect(request, field_file, filename, content_type, inline, etag
 
 def presigns_privately(storage):
     """True for django-storages' S3 backend when its URLs are presigned by S3 (querystring_auth on, no custom
-    domain): the only URLs of a private bucket that a redirect may hand out."""
+    domain) and need nothing else (no SSE-C key): the only URLs of a private bucket a redirect may hand out."""
     try:
         from storages.backends.s3 import S3Storage
     except ImportError:  # boto3 is not installed: no storage is S3
         return False
-    return isinstance(storage, S3Storage) and storage.querystring_auth and not storage.custom_domain
+    if not isinstance(storage, S3Storage) or not storage.querystring_auth or storage.custom_domain:
+        return False
+    # A browser cannot send the SSE-C key the bucket would ask for.
+    return not any(key.startswith('SSECustomer') for key in storage.get_object_parameters(''))
 
 
 def _range_applies(request, etag, last_modified_ts):
