@@ -32,7 +32,6 @@ SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; media-src 'sel
 # Chrome's and Firefox's PDF viewers refuse to start inside a sandboxed document, so inline PDFs get the same
 # restrictions without the sandbox directive (the viewer runs no script of the file's own).
 PDF_CSP = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; object-src 'self'"
-# At most 18 digits: larger numbers are no real range (and would be slow to parse), so the whole file is sent.
 MISSING = 'The file of this attachment is missing from the storage.'
 UNAVAILABLE = 'The file storage could not be read; try again later.'
 # A redirect is followed at once; a short life limits how long a copied bucket URL works (signed_link_lifetime, if
@@ -40,10 +39,26 @@ UNAVAILABLE = 'The file storage could not be read; try again later.'
 PRESIGNED_LIFETIME = 60
 # Types that can run script where a browser renders them.
 SCRIPTABLE_TYPES = frozenset({'image/svg+xml', 'text/html', 'application/xhtml+xml', 'text/xml', 'application/xml'})
+# At most 18 digits: larger numbers are no real range (and would be slow to parse), so the whole file is sent.
 RANGE_PATTERN = re.compile(r'^bytes=(\d{0,18})-(\d{0,18})$')
 
 
-class BoundedFile:
+class ReadsAtMost:
+    """Reads at most `_remaining` bytes from `_source`, whatever its reads would give."""
+
+    _source = None
+    _remaining = 0
+
+    def read(self, size=-1):
+        if self._remaining <= 0:
+            return b''
+        size = self._remaining if size is None or size < 0 else min(size, self._remaining)
+        data = self._source.read(size)
+        self._remaining -= len(data)
+        return data
+
+
+class BoundedFile(ReadsAtMost):
     """A file positioned at a range start that reads at most `length` bytes.
 
     A whole file keeps fileno(), so the WSGI server can hand it to the kernel with sendfile; a part hides it and is
@@ -51,18 +66,10 @@ class BoundedFile:
     """
 
     def __init__(self, file, start, length, whole):
-        self._file = file
+        self._file = self._source = file
         self._remaining = length
         self._whole = whole
         file.seek(start)
-
-    def read(self, size=-1):
-        if self._remaining <= 0:
-            return b''
-        size = self._remaining if size is None or size < 0 else min(size, self._remaining)
-        data = self._file.read(size)
-        self._remaining -= len(data)
-        return data
 
     def __getattr__(self, name):  # fileno, seek, tell, close, name: the wrapped file's own
         if name == 'fileno' and not self._whole:
@@ -72,7 +79,7 @@ class BoundedFile:
         return getattr(self._file, name)
 
 
-class ObjectRange:
+class ObjectRange(ReadsAtMost):
     """Bytes `start` to `start + length` of an S3 object, fetched by one ranged GetObject, read in pieces.
 
     django-storages' S3File downloads the whole object into memory the first time it is read, so a Range request
@@ -84,6 +91,9 @@ class ObjectRange:
     the file's metadata came from (If-Match: a name freed and reused in between must not send another file's
     bytes) and checks that the server answered with exactly that range (one that ignores Range sends the whole
     object, which would go out under the range's headers).
+
+    It offers nothing of the S3File but close(): FileResponse would call its seek() and tell(), and S3File answers
+    them by downloading the whole object.
     """
 
     def __init__(self, file, storage, start, length, size):
@@ -91,7 +101,7 @@ class ObjectRange:
 
         self._file = file
         self._remaining = length
-        self._body = None
+        self._source = None
         if length <= 0:
             return
         obj = s3_object(file)
@@ -102,23 +112,15 @@ class ObjectRange:
         }
         end = start + length - 1
         answer = obj.get(Range=f'bytes={start}-{end}', IfMatch=obj.e_tag, **params)
-        self._body = answer['Body']
+        self._source = answer['Body']
         if answer.get('ContentRange') != f'bytes {start}-{end}/{size}':
             self.close()
             raise StorageError(f'the S3 server answered bytes={start}-{end} with {answer.get("ContentRange")!r}')
 
-    def read(self, size=-1):
-        if self._remaining <= 0:
-            return b''
-        size = self._remaining if size is None or size < 0 else min(size, self._remaining)
-        data = self._body.read(size)
-        self._remaining -= len(data)
-        return data
-
     def close(self):
         try:
-            if self._body is not None:
-                self._body.close()
+            if self._source is not None:
+                self._source.close()
         finally:
             self._file.close()
 

@@ -296,7 +296,7 @@ def test_closing_a_response_mid_download_closes_the_s3_stream(admin_client, s3_s
     ]
     first = next(iter(response.streaming_content))
     assert first == content[: len(first)]
-    raw = part._body._raw_stream
+    raw = part._source._raw_stream
     response.close()  # what the WSGI server does when the client disconnects
     assert raw.closed
     assert part._file.closed
