@@ -52,16 +52,6 @@ LIST_RUNS = 9  # a full garbage collection (about 0.5 s here) lands in some requ
 #
 
 
-def admin_authorization(server):
-    """An Authorization header with a new v2 token of the live server's admin."""
-    response = requests.post(
-        f'{server.url}/api/users/tokens/provision/', json={'username': 'admin', 'password': 'admin'}, timeout=60
-    )
-    response.raise_for_status()
-    token = response.json()
-    return f'Bearer nbt_{token["key"]}.{token["token"]}'
-
-
 def status_kib(pid, field):
     for line in Path(f'/proc/{pid}/status').read_text().splitlines():
         if line.startswith(f'{field}:'):
@@ -406,7 +396,7 @@ def main():
     try:
         print(f'==> Starting NetBox on database {DB_NAME}, files in {workdir}', flush=True)
         with live_server(DB_NAME, workdir / 'media', redis_dbs=(6, 7)) as server:
-            auth = admin_authorization(server)
+            auth = server.admin_authorization()
             print(f'    gunicorn master {server.pid}, worker(s) {server.worker_pids()}', flush=True)
             # Transfers first, on a worker that has not yet grown its heap for 1,000-row lists.
             rows = []

@@ -41,7 +41,6 @@ from bench.api_bench import (  # noqa: E402
     GIB,
     MB,
     SEED,
-    admin_authorization,
     make_big_file,
     print_table,
     stream_download,
@@ -93,7 +92,7 @@ def netbox(workdir, offload):
         with live_server(
             DB_NAME, media_root, plugin_config=config, workers=2, redis_dbs=REDIS_DBS, fresh_media=True
         ) as server:
-            auth = admin_authorization(server)
+            auth = server.admin_authorization()
             seeded = server.run_python(SEED, str(LIST_ROWS), capture_output=True)
             assert int(seeded.stdout.split()[-1]) == LIST_ROWS, seeded.stdout
             # Warm-up: every worker thread answers the list once before anything is measured (a cold first request

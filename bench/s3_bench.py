@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.api_bench import CHUNK, MB, PeakMemory, admin_authorization, print_table  # noqa: E402
+from bench.api_bench import CHUNK, MB, PeakMemory, print_table  # noqa: E402
 from dev.live_server import live_server  # noqa: E402
 from dev.s3_server import CountingRelay, s3_server  # noqa: E402
 
@@ -138,7 +138,7 @@ def main():
             ) as presigning,
         ):
             pk = streaming.run_python(CREATE_RECORD, NAME, str(size), sha256, capture_output=True).stdout.split()[-1]
-            auth = {'Authorization': admin_authorization(streaming)}
+            auth = {'Authorization': streaming.admin_authorization()}
             path = f'/api/plugins/netbox-attachments/netbox-attachments/{pk}/download/'
             ways = {
                 'streamed through NetBox': lambda: (f'{streaming.url}{path}', auth),

@@ -53,6 +53,17 @@ class LiveServer:
         children = Path(f'/proc/{self.pid}/task/{self.pid}/children')
         return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
+    def admin_authorization(self):
+        """An Authorization header value with a new v2 API token of the demo's admin (admin / admin)."""
+        request = urllib.request.Request(
+            f'{self.url}/api/users/tokens/provision/',
+            data=json.dumps({'username': 'admin', 'password': 'admin', 'version': 2}).encode(),
+            headers={'Content-Type': 'application/json'},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            token = json.load(response)
+        return f'Bearer nbt_{token["key"]}.{token["token"]}'
+
     def run_python(self, code, *args, **kwargs):
         """Run Python code (with sys.argv[1:] = args) with Django set up against the server's database."""
         prelude = 'import django; django.setup()\n'

@@ -59,13 +59,7 @@ def host_b(hosts):
 @pytest.fixture(scope='module')
 def auth(host_a):
     """A token made on host A: it is a row of the shared database, so host B accepts it too."""
-    response = requests.post(
-        f'{host_a.url}/api/users/tokens/provision/',
-        json={'username': 'admin', 'password': 'admin', 'version': 1},
-        timeout=TIMEOUT,
-    )
-    assert response.status_code == 201, response.text
-    return {'Authorization': f'Token {response.json()["token"]}'}
+    return {'Authorization': host_a.admin_authorization()}
 
 
 def on(host, url):
